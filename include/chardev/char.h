@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Character devices: byte streams between a frontend (UART, debugcon,
+ * later the monitor and gdbstub) and a backend (stdio, file, socket...).
+ *
+ * Backends are objects of type "chardev-NAME" created from -chardev
+ * options; the frontend attaches with a CharFrontend. Writes never block:
+ * each backend has a bounded output buffer and chr_fe_write() accepts
+ * what fits (possibly 0); the frontend asks to be told when there is room
+ * again (chr_fe_add_watch) and keeps its transmitter busy until then.
+ * Input arrives in the main loop (BQL held): can_read() says how many
+ * bytes the frontend can take, read() delivers them.
+ */
+#ifndef KEMU_CHAR_H
+#define KEMU_CHAR_H
+
+#include "qom/object.h"
+#include "util/opts.h"
+
+#define TYPE_CHARDEV "chardev"
+
+typedef struct Chardev Chardev;
+typedef struct ChardevClass ChardevClass;
+typedef struct CharFrontend CharFrontend;
+
+typedef enum ChrEvent {
+    CHR_EVENT_OPENED,
+    CHR_EVENT_CLOSED,
+    CHR_EVENT_BREAK,
+    CHR_EVENT_MUX_IN,
+    CHR_EVENT_MUX_OUT,
+} ChrEvent;
+
+typedef int ChrCanReadHandler(void *opaque);
+typedef void ChrReadHandler(void *opaque, const uint8_t *buf, int size);
+typedef void ChrEventHandler(void *opaque, ChrEvent event);
+typedef void ChrWritableHandler(void *opaque);
+
+#define CHR_OUT_BUF_DEFAULT (64 * KiB)
+
+struct Chardev {
+    Object parent_obj;
+    char *label;                 /* the -chardev id */
+    char *filename;              /* e.g. "stdio", "file:/tmp/x" for info */
+    CharFrontend *fe;            /* attached frontend, or NULL */
+    GByteArray *outbuf;          /* bytes waiting for the backend */
+    size_t outbuf_max;
+    bool be_open;
+    bool logging;                /* logfile= later */
+};
+
+struct ChardevClass {
+    ObjectClass parent_class;
+    const char *backend_name;    /* "stdio", "null", "file" */
+    /* Parse backend options and open. */
+    bool (*open)(Chardev *chr, Opts *opts, Error **errp);
+    /* Write as much as the host takes now without blocking; return the
+     * count (0..len) or -1 on a permanent error. */
+    int (*write_nonblock)(Chardev *chr, const uint8_t *buf, int len);
+    /* Frontend attached/detached: start/stop reading input. */
+    void (*update_read_handler)(Chardev *chr);
+    void (*close)(Chardev *chr);
+    /* fd to watch for writability when outbuf is not empty, or -1. */
+    int (*get_write_fd)(Chardev *chr);
+};
+
+OBJECT_DECLARE_TYPE(Chardev, ChardevClass, CHARDEV)
+
+struct CharFrontend {
+    Chardev *chr;
+    ChrCanReadHandler *can_read;
+    ChrReadHandler *read;
+    ChrEventHandler *event;
+    void *opaque;
+    ChrWritableHandler *on_writable;
+};
+
+/* -chardev BACKEND,id=ID,...  -> registered under /chardevs/ID */
+Chardev *chardev_new_from_opts(Opts *opts, Error **errp);
+/* Legacy "-serial stdio", "file:PATH", "null", "chardev:ID", ... */
+Chardev *chardev_new_legacy(const char *label, const char *spec,
+                            Error **errp);
+Chardev *chardev_find(const char *label);
+void chardev_print_backends(FILE *f);   /* -chardev help */
+void chardev_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque);
+
+/* Frontend API. */
+bool chr_fe_init(CharFrontend *fe, Chardev *chr, Error **errp);
+void chr_fe_deinit(CharFrontend *fe);
+void chr_fe_set_handlers(CharFrontend *fe, ChrCanReadHandler *can_read,
+                         ChrReadHandler *read, ChrEventHandler *event,
+                         void *opaque);
+/* Accepts up to len bytes (buffered, never blocks); returns the count. */
+int chr_fe_write(CharFrontend *fe, const uint8_t *buf, int len);
+/* Calls cb once when the output buffer has room again. */
+void chr_fe_add_watch(CharFrontend *fe, ChrWritableHandler *cb);
+bool chr_fe_backend_connected(CharFrontend *fe);
+
+/* Backend side: deliver input to the frontend (main loop, BQL held). */
+int chr_be_can_write(Chardev *chr);
+void chr_be_write(Chardev *chr, const uint8_t *buf, int len);
+void chr_be_event(Chardev *chr, ChrEvent event);
+/* Push buffered output now (main loop); used by the core and backends. */
+void chr_flush_outbuf(Chardev *chr);
+/* Blocking flush of everything pending (exit paths only). */
+void chr_flush_all_blocking(void);
+
+#endif
