@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Thin wrapper around meson/ninja. The real build lives in build/.
+BUILD ?= build
+NINJA ?= ninja
+
+.PHONY: all deps check check-quick bench demo install clean distclean
+
+all: $(BUILD)/build.ninja
+	$(NINJA) -C $(BUILD)
+
+$(BUILD)/build.ninja:
+	./configure --builddir=$(BUILD)
+
+deps:
+	scripts/install-deps.sh
+
+# Everything: dependencies, build, every test layer, ASan build of the
+# unit and qtest layers. Ends with "N passed, N failed".
+check: deps
+	scripts/check.sh
+
+# Only the main build's tests, no dependency install, no ASan build.
+check-quick: all
+	python3 tests/run-all.py --build $(BUILD)
+
+bench: deps all
+	python3 bench/run.py --build $(BUILD)
+
+demo: deps all
+	scripts/demo.sh $(BUILD)
+
+install: all
+	meson install -C $(BUILD)
+
+clean:
+	-$(NINJA) -C $(BUILD) -t clean
+
+distclean:
+	rm -rf $(BUILD) build-asan

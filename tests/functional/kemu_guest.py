@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Finding and running the small test guests built in BUILD/tests/guest."""
+import os
+import subprocess
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("KEMU_BUILD", os.path.join(TOP, "build"))
+BINARY = os.environ.get("KEMU_BINARY",
+                        os.path.join(BUILD, "kemu-system-x86_64"))
+
+
+def _kvm_skip_reason():
+    if not os.path.exists("/dev/kvm"):
+        return "no /dev/kvm on this machine"
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        return "no permission to open /dev/kvm"
+    return None
+
+
+KVM_SKIP_REASON = _kvm_skip_reason()
+
+
+def guest_image(name):
+    path = os.path.join(BUILD, "tests", "guest", name)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"test guest {path} was not built")
+    return path
+
+
+def run_kemu(args, timeout=60, input=None):
+    """Runs kemu to completion; a hang is killed and reported as status -9."""
+    try:
+        return subprocess.run([BINARY] + list(args), input=input,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, errors="replace", timeout=timeout,
+                              stdin=None if input is not None else subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+        err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
+        return subprocess.CompletedProcess(args, -9, out, err + "\n(timed out)")

@@ -1,0 +1,177 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The small test guests (tests/guest/) under KVM: serial output, timer
+interrupts through the PIC, IOAPIC and LAPIC (in-kernel and userspace
+irqchips), SMP bring-up, port and MMIO exits from CPL3, triple fault and
+reset, the three direct-boot protocols, and the ACPI tables.
+
+Each guest reports through isa-debug-exit at 0xf4: status 33 is a pass,
+35 a failure (the guest prints why)."""
+import os
+import tempfile
+import unittest
+
+from kemu_guest import KVM_SKIP_REASON, guest_image, run_kemu
+
+PASS = 33
+
+
+class GuestTest(unittest.TestCase):
+    def boot(self, image, *args, append=None, status=PASS, timeout=60,
+             debug_exit=True):
+        cmd = ["-kernel", guest_image(image), "-display", "none",
+               "-serial", "stdio", "-no-reboot", "-accel", "kvm"]
+        if debug_exit:
+            cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+        if append is not None:
+            cmd += ["-append", append]
+        cmd += list(args)
+        r = run_kemu(cmd, timeout=timeout)
+        msg = f"exit status {r.returncode}\nstdout:\n{r.stdout}\nstderr:\n{r.stderr}"
+        if status is not None:
+            self.assertEqual(r.returncode, status, msg)
+        if status == PASS:
+            self.assertIn("TEST PASS", r.stdout, msg)
+        return r
+
+
+@unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
+class TestGuestsKVM(GuestTest):
+    def test_serial_hello(self):
+        r = self.boot("hello.mb")
+        self.assertIn("hello from the kemu test guest (boot type 3)", r.stdout)
+
+    def test_timers_kernel_irqchip(self):
+        r = self.boot("timer.mb")
+        self.assertIn("PIT ticks: 20", r.stdout)
+        self.assertIn("LAPIC periodic ticks: 20", r.stdout)
+        self.assertIn("LAPIC one-shot fired", r.stdout)
+
+    def test_timers_userspace_irqchip(self):
+        r = self.boot("timer.mb", "-machine", "kernel-irqchip=off")
+        self.assertIn("LAPIC one-shot fired", r.stdout)
+
+    def test_timers_split_irqchip(self):
+        r = self.boot("timer.mb", "-machine", "kernel-irqchip=split")
+        self.assertIn("LAPIC one-shot fired", r.stdout)
+
+    def test_ioapic_routing(self):
+        r = self.boot("ioapic.mb")
+        self.assertIn("PIT via IOAPIC pin 2: 10", r.stdout)
+        self.assertIn("RTC via IOAPIC pin 8: 10", r.stdout)
+        self.assertIn("masked pin delivers nothing", r.stdout)
+
+    def test_ioapic_routing_userspace(self):
+        r = self.boot("ioapic.mb", "-machine", "kernel-irqchip=off")
+        self.assertIn("masked pin delivers nothing", r.stdout)
+
+    def test_smp_2(self):
+        r = self.boot("smp.mb", "-smp", "2", append="cpus=2")
+        self.assertIn("cpu 1 online", r.stdout)
+        self.assertIn("all 2 CPUs up", r.stdout)
+
+    def test_smp_4(self):
+        r = self.boot("smp.mb", "-smp", "4", append="cpus=4", timeout=120)
+        for i in (1, 2, 3):
+            self.assertIn(f"cpu {i} online", r.stdout)
+        self.assertIn("all 4 CPUs up", r.stdout)
+
+    def test_smp_4_userspace_irqchip(self):
+        r = self.boot("smp.mb", "-smp", "4", "-machine", "kernel-irqchip=off",
+                      append="cpus=4", timeout=120)
+        self.assertIn("all 4 CPUs up", r.stdout)
+
+    def test_port_and_mmio_exits(self):
+        r = self.boot("exits.mb", "-debugcon", "null", append="iters=2000")
+        self.assertIn("port exits: 4000 ok", r.stdout)
+        self.assertIn("mmio exits: 4000 ok", r.stdout)
+
+    def test_triple_fault_resets(self):
+        cmd = ["-kernel", guest_image("triple-fault.mb"), "-display", "none",
+               "-serial", "stdio", "-accel", "kvm",
+               "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+        r = run_kemu(cmd, timeout=60)
+        self.assertEqual(r.returncode, PASS, r.stdout + r.stderr)
+        self.assertIn("boot 0", r.stdout)
+        self.assertIn("boot 1", r.stdout)
+        self.assertIn("boot 2", r.stdout)
+
+    def test_triple_fault_no_reboot(self):
+        r = self.boot("triple-fault.mb", status=0)
+        self.assertIn("triple faulting", r.stdout)
+        self.assertNotIn("boot 1", r.stdout)
+
+    def test_acpi_madt_1(self):
+        r = self.boot("acpi-walk.mb", append="cpus=1")
+        self.assertIn("table APIC", r.stdout)
+        self.assertIn("table DSDT", r.stdout)
+
+    def test_acpi_madt_4(self):
+        r = self.boot("acpi-walk.mb", "-smp", "4", append="cpus=4")
+        for i in range(4):
+            self.assertIn(f"MADT cpu apic-id {i}", r.stdout)
+
+    def test_demo_powers_off(self):
+        r = self.boot("demo.mb", "-smp", "2", status=0, debug_exit=False)
+        self.assertIn("kemu demo guest", r.stdout)
+        self.assertIn("vCPUs online : 2 of 2", r.stdout)
+        self.assertIn("timer ticks  : 50", r.stdout)
+
+
+@unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
+class TestDirectBoot(GuestTest):
+    """One guest, four loaders: what each protocol hands over is checked
+    inside the guest; sizes and names are checked here."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        d = self.tmp.name
+        self.files = {}
+        for name, text in (("initrd", "KEMU-INITRD\n"), ("mod-a", "KEMU-MOD-A\n"),
+                           ("mod-b", "KEMU-MOD-B\n")):
+            p = os.path.join(d, name)
+            with open(p, "w") as f:
+                f.write(text * 100)
+            self.files[name] = p
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def check_ram(self, out, mib):
+        kib = int(out.split("ram-total-kib ")[1].split()[0])
+        self.assertTrue((mib - 8) * 1024 <= kib <= mib * 1024, out)
+
+    def test_bzimage(self):
+        r = self.boot("boot-check.bz", "-m", "256", "-initrd", self.files["initrd"],
+                      append="console=ttyS0 marker=kemu-boot-check")
+        self.assertIn("booted via linux64", r.stdout)
+        self.assertIn("cmdline: console=ttyS0 marker=kemu-boot-check", r.stdout)
+        self.assertIn("initrd: KEMU-INITRD (1200 bytes", r.stdout)
+        self.check_ram(r.stdout, 256)
+
+    def test_pvh(self):
+        r = self.boot("boot-check.pvh", "-m", "256", "-initrd", self.files["initrd"],
+                      append="marker=kemu-boot-check")
+        self.assertIn("booted via pvh", r.stdout)
+        self.assertIn("module: KEMU-INITRD (1200 bytes", r.stdout)
+        self.check_ram(r.stdout, 256)
+
+    def test_multiboot_aout_kludge(self):
+        mods = f"{self.files['mod-a']} first arg,{self.files['mod-b']}"
+        r = self.boot("boot-check.mb", "-m", "128", "-initrd", mods,
+                      append="marker=kemu-boot-check")
+        self.assertIn("booted via multiboot", r.stdout)
+        self.assertIn("modules: 2", r.stdout)
+        self.assertIn(f"module 0 '{self.files['mod-a']} first arg': KEMU-MOD-A", r.stdout)
+        self.assertIn(f"module 1 '{self.files['mod-b']}': KEMU-MOD-B", r.stdout)
+        self.check_ram(r.stdout, 128)
+
+    def test_multiboot_elf(self):
+        r = self.boot("boot-check.mbelf", "-m", "128", "-initrd", self.files["mod-a"],
+                      append="marker=kemu-boot-check")
+        self.assertIn("booted via multiboot", r.stdout)
+        self.assertIn("modules: 1", r.stdout)
+        self.check_ram(r.stdout, 128)
+
+
+if __name__ == "__main__":
+    unittest.main()
