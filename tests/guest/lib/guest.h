@@ -123,11 +123,14 @@ typedef struct { volatile int v; } spinlock_t;
 void spin_lock(spinlock_t *l);
 void spin_unlock(spinlock_t *l);
 
-/* CPL3: run fn(arg) in user mode (IOPL 3) until it calls user_exit(v). */
+/* CPL3: run fn(arg) in user mode (IOPL 3) until it calls user_exit(v).
+ * Returns USER_IO_REFUSED if the CPU refused port I/O at CPL3 despite
+ * IOPL 3 (PVM does). */
+#define USER_IO_REFUSED 0xfffffffffffffffeULL
 uint64_t run_user(void (*fn)(uint64_t), uint64_t arg, void *stack_top);
 static inline void __attribute__((noreturn)) user_exit(uint64_t v)
 {
-    __asm__ volatile("int $0x80" :: "a"(v));
+    __asm__ volatile("ud2" :: "a"(v) : "memory");
     __builtin_unreachable();
 }
 

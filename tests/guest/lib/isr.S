@@ -2,7 +2,10 @@
 /*
  * Interrupt stubs (16 bytes each, vector n at isr_stubs + n*16), the common
  * save/restore path into isr_dispatch(struct frame *), the switch to CPL3
- * (run_user) and the way back (int $0x80 from user mode).
+ * (run_user) and the way back: user code executes ud2 and the #UD handler
+ * calls user_return. (PVM, the software KVM of our test machines, answers
+ * int n from CPL3 with #UD and runs syscall's target at CPL3; faults are
+ * the transition it does deliver faithfully.)
  */
 #include "layout.h"
 
@@ -26,8 +29,6 @@ isr_stubs:
     .endr
 
 isr_common:
-    cmpq    $0x80, (%rsp)
-    je      user_return
     pushq   %rax
     pushq   %rbx
     pushq   %rcx
@@ -66,7 +67,7 @@ isr_common:
 /*
  * uint64_t run_user(void (*fn)(uint64_t), uint64_t arg, void *user_stack_top)
  * Runs fn(arg) at CPL3 with IOPL 3 and interrupts enabled; fn must end with
- * user_exit(value) (int $0x80 with the value in RAX), whose value is
+ * user_exit(value) (ud2 with the value in RAX), whose value is
  * returned here. The kernel stack pointer is kept in the per-CPU slot that
  * the caller passes through kernel_rsp_slot (gs-less: one slot per CPU,
  * indexed by the LAPIC ID we were given).
@@ -95,9 +96,10 @@ run_user:
     movl    %eax, %es
     iretq
 
+    /* void user_return(uint64_t value): called from the #UD handler. */
+    .globl user_return
 user_return:
-    /* From CPL3 via int $0x80: RAX holds the result. */
-    movq    %rax, %r12
+    movq    %rdi, %r12
     movl    $KERNEL_DS, %eax
     movl    %eax, %ds
     movl    %eax, %es

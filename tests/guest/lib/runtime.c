@@ -273,6 +273,8 @@ uint64_t *user_slot(void)
     return &user_rsp_slot[cpu_id() % MAX_CPUS];
 }
 
+void user_return(uint64_t value) __attribute__((noreturn));
+
 static void load_tables(unsigned idx)
 {
     struct { uint16_t lim; uint64_t base; } __attribute__((packed)) p;
@@ -303,8 +305,7 @@ static void setup_tables(void)
         idt[v].off0 = a;
         idt[v].sel = KERNEL_CS;
         idt[v].ist = 0;
-        /* Interrupt gates; 0x80 callable from CPL3 (the way back). */
-        idt[v].type = v == 0x80 ? 0xee : 0x8e;
+        idt[v].type = 0x8e;     /* interrupt gate */
         idt[v].off1 = a >> 16;
         idt[v].off2 = a >> 32;
     }
@@ -318,6 +319,15 @@ void set_irq_handler(int vec, irq_handler_t fn)
 void isr_dispatch(struct frame *f);
 void isr_dispatch(struct frame *f)
 {
+    if ((f->cs & 3) == 3) {
+        const uint8_t *ip = (const uint8_t *)f->rip;
+        if (f->vec == 6 && ip[0] == 0x0f && ip[1] == 0x0b) {
+            user_return(f->rax);                  /* user_exit() */
+        }
+        if (f->vec == 13 && ((ip[0] & 0xf4) == 0xe4 || (ip[0] & 0xfc) == 0x6c)) {
+            user_return(USER_IO_REFUSED);         /* in/out/ins/outs */
+        }
+    }
     irq_handler_t h = handlers[f->vec & 0xff];
     if (h) {
         h(f);
@@ -401,6 +411,11 @@ void lapic_enable(void)
           (rdmsr(0x1b) & 0x100));
     lapic_write(LAPIC_SVR, 0x1ff);
     lapic_write(LAPIC_TPR, 0);
+    /* Virtual wire mode: the 8259's INTR reaches the BSP through LINT0. */
+    if (rdmsr(0x1b) & 0x100) {
+        lapic_write(LAPIC_LVT_LINT0, 0x700);      /* ExtINT */
+        lapic_write(LAPIC_LVT_LINT1, 0x400);      /* NMI */
+    }
 }
 
 uint32_t ioapic_read(uint32_t reg)
@@ -518,6 +533,9 @@ void runtime_start(void)
     outb(COM1 + 2, 0xc7);   /* FIFO on */
     setup_tables();
     load_tables(0);
+    /* Firmware normally leaves the LAPIC in virtual wire mode; without
+     * firmware (direct boot) or with a minimal one, do it here. */
+    lapic_enable();
     if (boot_type == BOOT_BAD_MAGIC) {
         fail("multiboot magic missing from EAX");
     }
