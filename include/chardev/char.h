@@ -47,6 +47,15 @@ struct Chardev {
     size_t outbuf_max;
     bool be_open;
     bool logging;                /* logfile= later */
+
+    /* Input: the core watches read_fd (if >= 0) while the frontend can
+     * take bytes, and calls the class's fd_read (default: read(2) and
+     * chr_be_write). A backend without an fd delivers with chr_be_write. */
+    int read_fd;
+    bool read_eof;               /* read_fd hit end of file */
+    bool write_failed;           /* permanent error: output is dropped */
+    /* fds currently registered with the main loop (-1: none). */
+    int watched_rfd, watched_wfd;
 };
 
 struct ChardevClass {
@@ -62,6 +71,8 @@ struct ChardevClass {
     void (*close)(Chardev *chr);
     /* fd to watch for writability when outbuf is not empty, or -1. */
     int (*get_write_fd)(Chardev *chr);
+    /* read_fd is readable: deliver input (optional, see read_fd). */
+    void (*fd_read)(Chardev *chr);
 };
 
 OBJECT_DECLARE_TYPE(Chardev, ChardevClass, CHARDEV)
@@ -77,9 +88,16 @@ struct CharFrontend {
 
 /* -chardev BACKEND,id=ID,...  -> registered under /chardevs/ID */
 Chardev *chardev_new_from_opts(Opts *opts, Error **errp);
-/* Legacy "-serial stdio", "file:PATH", "null", "chardev:ID", ... */
+/* Legacy "-serial stdio", "file:PATH", "null", "chardev:ID", ...
+ * "chardev:ID" returns the existing chardev; "none" returns NULL without
+ * an error (the caller creates no device). */
 Chardev *chardev_new_legacy(const char *label, const char *spec,
                             Error **errp);
+/* Backend by name with ready-made options (id/backend keys ignored). */
+Chardev *chardev_new(const char *label, const char *backend, Opts *opts,
+                     Error **errp);
+/* Removes the chardev from /chardevs and frees it (no frontend left). */
+void chardev_delete(Chardev *chr);
 Chardev *chardev_find(const char *label);
 void chardev_print_backends(FILE *f);   /* -chardev help */
 void chardev_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque);
@@ -92,9 +110,15 @@ void chr_fe_set_handlers(CharFrontend *fe, ChrCanReadHandler *can_read,
                          void *opaque);
 /* Accepts up to len bytes (buffered, never blocks); returns the count. */
 int chr_fe_write(CharFrontend *fe, const uint8_t *buf, int len);
-/* Calls cb once when the output buffer has room again. */
+/* Calls cb(fe->opaque) once when the output buffer has room again
+ * (from the main loop, or from chr_flush_outbuf). */
 void chr_fe_add_watch(CharFrontend *fe, ChrWritableHandler *cb);
 bool chr_fe_backend_connected(CharFrontend *fe);
+/* The frontend can take input again (e.g. its receive FIFO drained):
+ * the backend resumes reading. */
+void chr_fe_accept_input(CharFrontend *fe);
+/* Bytes waiting in the output buffer (for tests and "info chardev"). */
+size_t chr_fe_pending(CharFrontend *fe);
 
 /* Backend side: deliver input to the frontend (main loop, BQL held). */
 int chr_be_can_write(Chardev *chr);
@@ -102,7 +126,11 @@ void chr_be_write(Chardev *chr, const uint8_t *buf, int len);
 void chr_be_event(Chardev *chr, ChrEvent event);
 /* Push buffered output now (main loop); used by the core and backends. */
 void chr_flush_outbuf(Chardev *chr);
-/* Blocking flush of everything pending (exit paths only). */
+/* Blocking flush of everything pending (exit paths only; waits at most
+ * a couple of seconds for a reader that does not read). */
 void chr_flush_all_blocking(void);
+/* Re-evaluates which fds the main loop watches (after input state or
+ * read_fd changed). */
+void chr_update_watches(Chardev *chr);
 
 #endif

@@ -89,6 +89,7 @@ struct MemoryRegion {
     /* MR_RAM / MR_ROM */
     void *ram_ptr;
     int ram_fd;                 /* memfd backing or -1 */
+    uint64_t ram_mapped;        /* bytes mmapped by init_ram/rom, or 0 */
     /* MR_IO */
     const MemoryRegionOps *ops;
     void *opaque;
@@ -144,6 +145,8 @@ const char *memory_region_name(MemoryRegion *mr);
 
 void memory_region_transaction_begin(void);
 void memory_region_transaction_commit(void);
+/* Nesting depth of the current transaction (0 outside). */
+unsigned memory_region_transaction_depth(void);
 
 /* ---- Flat views and address spaces ---- */
 

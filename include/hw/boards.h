@@ -74,6 +74,18 @@ MachineClass *machine_find_class(const char *name);
 MachineClass *machine_default_class(void);
 /* "-M help" */
 void machine_print_list(FILE *f);
+/* "-M TYPE,help": the machine's properties. */
+void machine_print_props(FILE *f, MachineClass *mc);
+/*
+ * Creates the machine object at "/machine" with its containers
+ * "unattached", "peripheral" and "peripheral-anon"; sets current_machine.
+ */
+MachineState *machine_create(MachineClass *mc, Error **errp);
+/* -machine prop=value: "Property 'TYPE.prop' not found" when unknown. */
+bool machine_set_property(MachineState *ms, const char *name,
+                          const char *value, Error **errp);
+/* "sockets (1) * dies (1) * cores (2) * threads (1)" for messages. */
+char *machine_topo_to_string(const CpuTopology *topo);
 
 /*
  * Applies QEMU's -smp rules: fill in omitted sockets/cores/threads/

@@ -41,6 +41,8 @@ ISABus *isa_bus_get_default(void);
 qemu_irq isa_get_irq(ISADevice *dev, unsigned n);
 /* Maps mr at 'port' in the ISA I/O space. */
 void isa_register_ioport(ISADevice *dev, MemoryRegion *mr, uint16_t port);
+/* Unmaps what isa_register_ioport mapped (unrealize). */
+void isa_unregister_ioport(ISADevice *dev, MemoryRegion *mr);
 /* Creates and realizes an ISA device on the default bus. */
 ISADevice *isa_create_simple(ISABus *bus, const char *typename);
 

@@ -22,6 +22,7 @@
 
 #define TYPE_DEVICE "device"
 #define TYPE_BUS "bus"
+#define TYPE_SYSTEM_BUS "System"        /* the main-system-bus' type */
 
 typedef struct DeviceState DeviceState;
 typedef struct DeviceClass DeviceClass;
@@ -45,6 +46,9 @@ struct DeviceClass {
     const Property *props;         /* static properties (copied to class) */
     const char *bus_type;          /* bus this device plugs into, or NULL */
     bool user_creatable;           /* allowed with -device */
+    /* Never on a bus, not even the main system bus (CPUs). Devices with
+     * neither bus_type nor busless go on the main system bus. */
+    bool busless;
     bool hotpluggable;
     const StateDesc *state;        /* guest-visible state description */
 
@@ -115,6 +119,8 @@ BusState *qdev_get_child_bus(DeviceState *dev, const char *name);
 BusState *qbus_find_by_name(const char *name);
 /* First bus of typename found in a breadth-first walk of the machine. */
 BusState *qbus_find_by_type(const char *typename);
+/* Same, skipping buses that are full (BusClass.max_dev). */
+BusState *qbus_find_free_by_type(const char *typename);
 
 /* Reset: every device below root (devices first below buses, children
  * before parents is not required; each device resets itself). */

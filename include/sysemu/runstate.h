@@ -81,4 +81,8 @@ void system_event_add_handler(SystemEventFn *fn, void *opaque);
  */
 int main_loop_run_vm(void);
 
+/* SIGINT/SIGTERM/SIGHUP end the VM through qemu_system_killed(); call
+ * once after main_loop_init(). */
+void runstate_init_signals(void);
+
 #endif

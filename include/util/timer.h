@@ -2,10 +2,10 @@
 /*
  * Clocks and timers. Timer callbacks run in the main loop with the BQL.
  *
- * CLOCK_VIRTUAL is guest time: it runs while the VM runs and stops while
+ * KEMU_CLOCK_VIRTUAL is guest time: it runs while the VM runs and stops while
  * it is paused; under the qtest accelerator it only moves on clock_step/
- * clock_set. CLOCK_REALTIME is host monotonic time, always running.
- * CLOCK_HOST is wall-clock time (for the RTC's base).
+ * clock_set. KEMU_CLOCK_REALTIME is host monotonic time, always running.
+ * KEMU_CLOCK_HOST is wall-clock time (for the RTC's base).
  */
 #ifndef KEMU_TIMER_H
 #define KEMU_TIMER_H
@@ -15,10 +15,10 @@
 #define NANOSECONDS_PER_SECOND 1000000000LL
 
 typedef enum ClockType {
-    CLOCK_REALTIME,
-    CLOCK_VIRTUAL,
-    CLOCK_HOST,
-    CLOCK_MAX
+    KEMU_CLOCK_REALTIME,
+    KEMU_CLOCK_VIRTUAL,
+    KEMU_CLOCK_HOST,
+    KEMU_CLOCK_MAX
 } ClockType;
 
 typedef void TimerCB(void *opaque);
@@ -43,8 +43,11 @@ void clock_virtual_stop(void);      /* VM paused: guest time frozen */
 void clock_virtual_set_manual(bool manual);
 /* Manual mode: advance to 'target' ns, running due timers in order. */
 void clock_virtual_warp(int64_t target_ns);
-/* Earliest pending deadline of clock type in ns, or -1. */
+/* Earliest pending deadline of clock type: absolute ns on that clock, or -1. */
 int64_t timers_next_deadline(ClockType type);
+/* Nanoseconds of real time until some timer can come due, or -1 (main loop). */
+int64_t timers_wait_ns(void);
+bool clock_virtual_is_manual(void);
 /* Run expired timers of all clocks; called by the main loop. */
 void timers_run_expired(void);
 /* Called when any timer is armed earlier than before (wakes main loop). */

@@ -9,6 +9,7 @@
 #define KEMU_CPU_H
 
 #include "hw/qdev.h"
+#include "exec/memory.h"
 #include <pthread.h>
 
 #define TYPE_CPU "cpu"

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* "-d" debug log items and the "-D" log file. */
+#include "util/osdep.h"
+#include "util/log.h"
+
+int kemu_loglevel;
+static FILE *log_file;
+static GMutex log_lock;
+
+static const struct {
+    int mask;
+    const char *name;
+    const char *help;
+} log_items[] = {
+    { LOG_OUT_ASM, "out_asm", "show generated host assembly code for each compiled TB" },
+    { LOG_IN_ASM, "in_asm", "show target assembly code for each compiled TB" },
+    { LOG_OP, "op", "show micro ops for each compiled TB" },
+    { LOG_INT, "int", "show interrupts/exceptions in short format" },
+    { LOG_EXEC, "exec", "show trace before each executed TB (lots of logs)" },
+    { LOG_CPU, "cpu", "show CPU registers before entering a TB (lots of logs)" },
+    { LOG_CPU_RESET, "cpu_reset", "show CPU state before CPU resets" },
+    { LOG_UNIMP, "unimp", "log unimplemented functionality" },
+    { LOG_GUEST_ERROR, "guest_errors",
+      "log when the guest OS does something invalid (eg accessing a\n"
+      "non-existent register)" },
+    { LOG_TRACE_IO, "trace_io", "log every port and MMIO access (slow)" },
+};
+
+void kemu_log(const char *fmt, ...)
+{
+    va_list ap;
+
+    g_mutex_lock(&log_lock);
+    va_start(ap, fmt);
+    vfprintf(log_file ? log_file : stderr, fmt, ap);
+    va_end(ap);
+    fflush(log_file ? log_file : stderr);
+    g_mutex_unlock(&log_lock);
+}
+
+int log_parse_items(const char *str, Error **errp)
+{
+    char **items = g_strsplit(str, ",", -1);
+    int mask = 0;
+
+    for (char **p = items; *p; p++) {
+        bool found = false;
+        if (!strcmp(*p, "all")) {
+            for (size_t i = 0; i < ARRAY_SIZE(log_items); i++) {
+                mask |= log_items[i].mask;
+            }
+            continue;
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(log_items); i++) {
+            if (!strcmp(*p, log_items[i].name)) {
+                mask |= log_items[i].mask;
+                found = true;
+            }
+        }
+        if (!found) {
+            error_setg(errp, "Invalid -d option \"%s\"", *p);
+            g_strfreev(items);
+            return -1;
+        }
+    }
+    g_strfreev(items);
+    return mask;
+}
+
+void log_print_help(void)
+{
+    printf("Log items (comma separated):\n");
+    for (size_t i = 0; i < ARRAY_SIZE(log_items); i++) {
+        printf("%-15s %s\n", log_items[i].name, log_items[i].help);
+    }
+}
+
+bool log_set_file(const char *path, Error **errp)
+{
+    FILE *f = fopen(path, "w");
+
+    if (!f) {
+        error_setg_errno(errp, errno, "Could not open log file '%s'", path);
+        return false;
+    }
+    setvbuf(f, NULL, _IOLBF, 0);
+    g_mutex_lock(&log_lock);
+    if (log_file) {
+        fclose(log_file);
+    }
+    log_file = f;
+    g_mutex_unlock(&log_lock);
+    return true;
+}
+
+void log_set_mask(int mask)
+{
+    kemu_loglevel = mask;
+}

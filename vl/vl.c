@@ -1,0 +1,846 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kemu_main(): the command line in, a running machine out.
+ *
+ * Pass 1 (vl_lex_args + collect) reads every option and checks its
+ * syntax, as QEMU does, so "-foo" or a malformed "-m" fails before
+ * anything is built. Pass 2 builds in dependency order: logging, help
+ * requests, chardevs and objects, the machine object and its properties,
+ * the accelerator, the board, -device, reset, then the main loop.
+ */
+#include "vl/vl-internal.h"
+#include "hw/boards.h"
+#include "hw/isa.h"
+#include "chardev/char.h"
+#include "sysemu/accel.h"
+#include "sysemu/qtest.h"
+#include "sysemu/runstate.h"
+#include "sysemu/sysemu.h"
+#include "target/i386/cpu.h"
+#include "util/log.h"
+#include "util/main-loop.h"
+#include <fcntl.h>
+#include <sys/prctl.h>
+
+const char *qemu_name;
+uint8_t qemu_uuid[16];
+bool qemu_uuid_set;
+
+static Chardev *serial_chr[MAX_SERIAL_PORTS];
+static Chardev *debugcon_chr;
+
+Chardev *serial_hd(int i)
+{
+    return i >= 0 && i < MAX_SERIAL_PORTS ? serial_chr[i] : NULL;
+}
+
+Chardev *debugcon_hd(void)
+{
+    return debugcon_chr;
+}
+
+typedef struct VlConfig {
+    Opts *machine_opts;           /* all -machine options merged */
+    const VlArg *machine_arg;     /* last -machine, for messages */
+    GPtrArray *accels;            /* VlArg* */
+    bool enable_kvm;
+    const VlArg *mem_arg;
+    Opts *mem_opts;
+    Opts *smp_opts;
+    const char *cpu_model;
+    const char *kernel, *initrd, *append, *bios;
+    bool nographic;
+    const VlArg *display_arg;
+    GPtrArray *serials;           /* VlArg* */
+    GPtrArray *chardevs, *devices, *objects, *globals;
+    const char *debugcon;
+    bool nodefaults, start_paused;
+    const char *log_items, *log_file;
+    const char *qtest, *qtest_log;
+} VlConfig;
+
+static KEMU_NORETURN void fail(Error *err)
+{
+    error_report_err(err);
+    exit(1);
+}
+
+/* Parses an option's key=value list with the option as location. */
+static Opts *parse_opts(const VlArg *a, const char *implied, bool flags)
+{
+    Error *err = NULL;
+    Opts *opts;
+
+    loc_push_option(a->typed, a->arg);
+    opts = opts_parse(a->arg, implied, flags, &err);
+    if (!opts) {
+        fail(err);
+    }
+    loc_pop();
+    return opts;
+}
+
+static void merge_opts(Opts **dst, Opts *src)
+{
+    if (!*dst) {
+        *dst = src;
+        return;
+    }
+    for (guint i = 0; i < src->pairs->len; i++) {
+        OptPair *p = &g_array_index(src->pairs, OptPair, i);
+        opts_set(*dst, p->key, p->value);
+    }
+    opts_free(src);
+}
+
+static void collect(VlConfig *c, GPtrArray *args)
+{
+    c->accels = g_ptr_array_new();
+    c->serials = g_ptr_array_new();
+    c->chardevs = g_ptr_array_new();
+    c->devices = g_ptr_array_new();
+    c->objects = g_ptr_array_new();
+    c->globals = g_ptr_array_new();
+
+    for (guint i = 0; i < args->len; i++) {
+        const VlArg *a = args->pdata[i];
+
+        switch (a->opt->id) {
+        case OPT_HELP:
+            vl_print_help();
+            exit(0);
+        case OPT_VERSION:
+            vl_print_version();
+            exit(0);
+        case OPT_MACHINE:
+            merge_opts(&c->machine_opts, parse_opts(a, "type", false));
+            c->machine_arg = a;
+            break;
+        case OPT_MEM:
+            c->mem_opts = parse_opts(a, "size", false);
+            c->mem_arg = a;
+            break;
+        case OPT_SMP:
+            merge_opts(&c->smp_opts, parse_opts(a, "cpus", false));
+            break;
+        case OPT_CPU:
+            c->cpu_model = a->arg;
+            break;
+        case OPT_ACCEL:
+            g_ptr_array_add(c->accels, (gpointer)a);
+            break;
+        case OPT_ENABLE_KVM:
+            c->enable_kvm = true;
+            break;
+        case OPT_KERNEL:
+            c->kernel = a->arg;
+            break;
+        case OPT_INITRD:
+            c->initrd = a->arg;
+            break;
+        case OPT_APPEND:
+            c->append = a->arg;
+            break;
+        case OPT_BIOS:
+            c->bios = a->arg;
+            break;
+        case OPT_NOGRAPHIC:
+            c->nographic = true;
+            break;
+        case OPT_DISPLAY:
+            c->display_arg = a;
+            break;
+        case OPT_SERIAL:
+            g_ptr_array_add(c->serials, (gpointer)a);
+            break;
+        case OPT_CHARDEV:
+            g_ptr_array_add(c->chardevs, (gpointer)a);
+            break;
+        case OPT_DEBUGCON:
+            c->debugcon = a->arg;
+            break;
+        case OPT_DEVICE:
+            g_ptr_array_add(c->devices, (gpointer)a);
+            break;
+        case OPT_GLOBAL:
+            g_ptr_array_add(c->globals, (gpointer)a);
+            break;
+        case OPT_OBJECT:
+            g_ptr_array_add(c->objects, (gpointer)a);
+            break;
+        case OPT_NO_REBOOT:
+            no_reboot = true;
+            break;
+        case OPT_NO_SHUTDOWN:
+            no_shutdown = true;
+            break;
+        case OPT_NAME: {
+            Opts *o = parse_opts(a, "guest", false);
+            Error *err = NULL;
+            const char *proc = opts_get(o, "process");
+
+            qemu_name = opts_get(o, "guest");
+            opts_get_bool(o, "debug-threads", false, &err);
+            loc_push_option(a->typed, a->arg);
+            if (err || !opts_check_all_used(o, &err)) {
+                fail(err);
+            }
+            loc_pop();
+            if (proc) {
+                prctl(PR_SET_NAME, proc);
+            }
+            break;
+        }
+        case OPT_UUID:
+            if (!vl_parse_uuid(a->arg, qemu_uuid)) {
+                loc_push_option(a->typed, a->arg);
+                error_report("failed to parse UUID string: wrong format");
+                exit(1);
+            }
+            qemu_uuid_set = true;
+            break;
+        case OPT_NODEFAULTS:
+            c->nodefaults = true;
+            break;
+        case OPT_S:
+            c->start_paused = true;
+            break;
+        case OPT_D:
+            c->log_items = a->arg;
+            break;
+        case OPT_DLOG:
+            c->log_file = a->arg;
+            break;
+        case OPT_QTEST:
+            c->qtest = a->arg;
+            break;
+        case OPT_QTEST_LOG:
+            c->qtest_log = a->arg;
+            break;
+        }
+    }
+}
+
+static bool is_help(const char *s)
+{
+    return s && (!strcmp(s, "help") || !strcmp(s, "?"));
+}
+
+/* ---- logging, display, help requests ---- */
+
+static void setup_logging(VlConfig *c)
+{
+    Error *err = NULL;
+
+    if (c->log_items) {
+        int mask;
+        if (is_help(c->log_items)) {
+            log_print_help();
+            exit(0);
+        }
+        mask = log_parse_items(c->log_items, &err);
+        if (err) {
+            loc_push_option("-d", c->log_items);
+            fail(err);
+        }
+        log_set_mask(mask);
+    }
+    if (c->log_file && !log_set_file(c->log_file, &err)) {
+        loc_push_option("-D", c->log_file);
+        fail(err);
+    }
+}
+
+static void setup_display(VlConfig *c, MachineState *ms)
+{
+    static const char *const known[] = {
+        "none", "gtk", "sdl", "curses", "vnc", "egl-headless", "spice-app",
+        "dbus", "cocoa", "default",
+    };
+    const char *type;
+    size_t i;
+
+    if (c->nographic) {
+        ms->graphics = false;
+    }
+    if (!c->display_arg) {
+        return;
+    }
+    type = c->display_arg->arg;
+    if (is_help(type)) {
+        printf("Available display backend types:\nnone\n");
+        exit(0);
+    }
+    g_autofree char *name = g_strndup(type, strcspn(type, ","));
+    for (i = 0; i < ARRAY_SIZE(known) && strcmp(known[i], name); i++) {
+    }
+    if (i == ARRAY_SIZE(known)) {
+        loc_push_option(c->display_arg->typed, type);
+        error_report("Parameter 'type' does not accept value '%s'", name);
+        exit(1);
+    }
+    if (strcmp(name, "none")) {
+        error_report("Display '%s' is not available.", name);
+        exit(1);
+    }
+    ms->graphics = false;
+}
+
+static void handle_help_requests(VlConfig *c)
+{
+    for (guint i = 0; i < c->accels->len; i++) {
+        const VlArg *a = c->accels->pdata[i];
+        if (is_help(a->arg)) {
+            accel_print_list(stdout);
+            exit(0);
+        }
+    }
+    if (is_help(c->cpu_model)) {
+        x86_cpu_list(stdout);
+        exit(0);
+    }
+    for (guint i = 0; i < c->devices->len; i++) {
+        const VlArg *a = c->devices->pdata[i];
+        Opts *o = parse_opts(a, "driver", false);
+        const char *drv = opts_get(o, "driver");
+        Error *err = NULL;
+
+        if (is_help(drv)) {
+            qdev_print_device_list(stdout);
+            exit(0);
+        }
+        if (drv && opts_wants_help(o)) {
+            loc_push_option(a->typed, a->arg);
+            if (!qdev_print_device_props(stdout, drv, &err)) {
+                fail(err);
+            }
+            exit(0);
+        }
+        opts_free(o);
+    }
+    for (guint i = 0; i < c->chardevs->len; i++) {
+        const VlArg *a = c->chardevs->pdata[i];
+        if (is_help(a->arg)) {
+            chardev_print_backends(stdout);
+            exit(0);
+        }
+    }
+    for (guint i = 0; i < c->objects->len; i++) {
+        const VlArg *a = c->objects->pdata[i];
+        if (is_help(a->arg)) {
+            GSList *l = object_class_get_list_sorted(TYPE_USER_CREATABLE,
+                                                     false);
+            printf("List of user creatable objects:\n");
+            for (GSList *e = l; e; e = e->next) {
+                printf("  %s\n", object_class_get_name(e->data));
+            }
+            g_slist_free(l);
+            exit(0);
+        }
+    }
+}
+
+/* ---- chardevs, serial ports, objects, globals ---- */
+
+static void create_chardevs(VlConfig *c)
+{
+    for (guint i = 0; i < c->chardevs->len; i++) {
+        const VlArg *a = c->chardevs->pdata[i];
+        Opts *o = parse_opts(a, "backend", true);
+        Error *err = NULL;
+
+        loc_push_option(a->typed, a->arg);
+        if (!chardev_new_from_opts(o, &err)) {
+            fail(err);
+        }
+        loc_pop();
+        opts_free(o);
+    }
+}
+
+static Chardev *legacy_chardev(const char *typed, const char *label,
+                               const char *spec)
+{
+    Error *err = NULL;
+    Chardev *chr;
+
+    loc_push_option(typed, spec);
+    chr = chardev_new_legacy(label, spec, &err);
+    if (!chr) {
+        fail(err);
+    }
+    loc_pop();
+    return chr;
+}
+
+static void create_serials(VlConfig *c)
+{
+    int port = 0;
+
+    if (!c->serials->len && !c->nodefaults) {
+        /* QEMU's default: the terminal with -nographic, else a virtual
+         * console, which is nothing without a display. */
+        serial_chr[0] = legacy_chardev("-serial", "serial0",
+                                       c->nographic ? "stdio" : "null");
+        return;
+    }
+    for (guint i = 0; i < c->serials->len; i++) {
+        const VlArg *a = c->serials->pdata[i];
+        g_autofree char *label = g_strdup_printf("serial%d", port);
+
+        if (!strcmp(a->arg, "none")) {
+            continue;
+        }
+        if (port >= MAX_SERIAL_PORTS) {
+            loc_push_option(a->typed, a->arg);
+            error_report("too many serial ports (at most %d)",
+                         MAX_SERIAL_PORTS);
+            exit(1);
+        }
+        serial_chr[port++] = legacy_chardev(a->typed, label, a->arg);
+    }
+}
+
+static void create_objects(VlConfig *c)
+{
+    for (guint i = 0; i < c->globals->len; i++) {
+        const VlArg *a = c->globals->pdata[i];
+        Error *err = NULL;
+
+        loc_push_option(a->typed, a->arg);
+        if (!object_register_global_str(a->arg, &err)) {
+            fail(err);
+        }
+        loc_pop();
+    }
+    for (guint i = 0; i < c->objects->len; i++) {
+        const VlArg *a = c->objects->pdata[i];
+        Opts *o = parse_opts(a, "qom-type", false);
+        const char *type = opts_get(o, "qom-type");
+        const char *id = opts_get(o, "id");
+        GArray *props = g_array_new(false, false, sizeof(OptPair));
+        Error *err = NULL;
+
+        loc_push_option(a->typed, a->arg);
+        if (!type) {
+            error_report("Parameter 'qom-type' is missing");
+            exit(1);
+        }
+        if (!id) {
+            error_report("Parameter 'id' is missing");
+            exit(1);
+        }
+        for (guint j = 0; j < o->pairs->len; j++) {
+            OptPair *p = &g_array_index(o->pairs, OptPair, j);
+            if (strcmp(p->key, "qom-type") && strcmp(p->key, "id")) {
+                g_array_append_val(props, *p);
+            }
+        }
+        if (!object_class_dynamic_cast(object_class_by_name(type),
+                                       TYPE_USER_CREATABLE)) {
+            error_report("Parameter 'qom-type' does not accept value '%s'",
+                         type);
+            exit(1);
+        }
+        if (!user_creatable_add(type, id, props, &err)) {
+            fail(err);
+        }
+        loc_pop();
+        g_array_free(props, true);
+    }
+}
+
+/* ---- the machine ---- */
+
+static MachineClass *select_machine(VlConfig *c)
+{
+    const char *type = c->machine_opts ?
+                       opts_get(c->machine_opts, "type") : NULL;
+    MachineClass *mc;
+
+    if (is_help(type)) {
+        machine_print_list(stdout);
+        exit(0);
+    }
+    mc = type ? machine_find_class(type) : machine_default_class();
+    if (!mc) {
+        if (!type) {
+            error_report("No machine specified, and there is no default");
+        } else {
+            error_report("unsupported machine type");
+        }
+        fprintf(stderr, "Use -machine help to list supported machines\n");
+        exit(1);
+    }
+    if (c->machine_opts && opts_wants_help(c->machine_opts)) {
+        machine_print_props(stdout, mc);
+        exit(0);
+    }
+    if (mc->not_built) {
+        loc_push_option(c->machine_arg->typed, c->machine_arg->arg);
+        error_report("machine type '%s' is not built yet", type);
+        exit(1);
+    }
+    return mc;
+}
+
+static void apply_machine_props(VlConfig *c, MachineState *ms)
+{
+    Error *err = NULL;
+
+    for (guint i = 0; c->machine_opts && i < c->machine_opts->pairs->len;
+         i++) {
+        OptPair *p = &g_array_index(c->machine_opts->pairs, OptPair, i);
+        if (!strcmp(p->key, "type")) {
+            continue;
+        }
+        if (!machine_set_property(ms, p->key, p->value, &err)) {
+            fail(err);
+        }
+    }
+}
+
+static void apply_memory(VlConfig *c, MachineState *ms)
+{
+    Opts *o = c->mem_opts;
+    Error *err = NULL;
+    uint64_t size = ms->ram_size;
+
+    if (!o) {
+        ms->maxram_size = ms->ram_size;
+        return;
+    }
+    loc_push_option(c->mem_arg->typed, c->mem_arg->arg);
+    const char *s = opts_get(o, "size");
+    if (s) {
+        if (!parse_size(s, &size, 'M', "size", &err) || !*s) {
+            error_free(err);
+            error_report("Parameter 'size' expects a non-negative number "
+                         "below 2^64");
+            fprintf(stderr, "Optional suffix k, M, G, T, P or E means kilo-,"
+                    " mega-, giga-, tera-, peta-\n"
+                    "and exabytes, respectively.\n");
+            exit(1);
+        }
+        if (size == 0) {
+            size = ms->ram_size;   /* QEMU: 0 keeps the default */
+        }
+    }
+    uint64_t slots = opts_get_number(o, "slots", 0, &err);
+    if (err) {
+        error_free(err);
+        error_report("Parameter 'slots' expects a number");
+        exit(1);
+    }
+    uint64_t maxmem = size;
+    bool has_maxmem = opts_has(o, "maxmem");
+    if (has_maxmem) {
+        if (!parse_size(opts_get(o, "maxmem"), &maxmem, 'B', "maxmem",
+                        &err)) {
+            fail(err);
+        }
+    }
+    if (!opts_check_all_used(o, &err)) {
+        fail(err);
+    }
+    loc_pop();
+    if (has_maxmem && maxmem < size) {
+        error_report("invalid value of maxmem: maximum memory size "
+                     "(0x%" PRIx64 ") must be at least the initial memory "
+                     "size (0x%" PRIx64 ")", maxmem, size);
+        exit(1);
+    }
+    if (opts_has(o, "slots") && !has_maxmem) {
+        error_report("slots specified but no max-size");
+        exit(1);
+    }
+    ms->ram_size = size;
+    ms->maxram_size = maxmem;
+    ms->ram_slots = slots;
+}
+
+static void configure_machine(VlConfig *c, MachineClass *mc,
+                              MachineState *ms)
+{
+    Error *err = NULL;
+
+    apply_machine_props(c, ms);
+    apply_memory(c, ms);
+    if (!machine_parse_smp(&ms->smp, c->smp_opts, mc->max_cpus,
+                           mc->name, &err)) {
+        fail(err);
+    }
+    if (c->cpu_model) {
+        g_free(ms->cpu_model);
+        ms->cpu_model = g_strdup(c->cpu_model);
+    }
+    if (!c->kernel && !ms->kernel_filename) {
+        if (c->append || ms->kernel_cmdline) {
+            error_report("-append only allowed with -kernel option");
+            exit(1);
+        }
+        if (c->initrd || ms->initrd_filename) {
+            error_report("-initrd only allowed with -kernel option");
+            exit(1);
+        }
+    }
+#define SET_STR(field, val) \
+    if (val) { g_free(ms->field); ms->field = g_strdup(val); }
+    SET_STR(kernel_filename, c->kernel);
+    SET_STR(initrd_filename, c->initrd);
+    SET_STR(kernel_cmdline, c->append);
+    SET_STR(firmware, c->bios);
+#undef SET_STR
+    if (ms->kernel_filename) {
+        int fd = open(ms->kernel_filename, O_RDONLY);
+        if (fd < 0) {
+            error_report("could not open kernel file '%s': %s",
+                         ms->kernel_filename, strerror(errno));
+            exit(1);
+        }
+        close(fd);
+    }
+    ms->nodefaults = c->nodefaults;
+    setup_display(c, ms);
+}
+
+/* ---- accelerators ---- */
+
+typedef struct AccelChoice {
+    char *name;
+    const VlArg *arg;       /* -accel option, NULL for other sources */
+    Opts *opts;
+} AccelChoice;
+
+static GArray *accel_choices(VlConfig *c, MachineState *ms)
+{
+    GArray *list = g_array_new(false, true, sizeof(AccelChoice));
+    AccelChoice ch = { 0 };
+
+    if (ms->accel && c->accels->len) {
+        error_report("The -accel and \"-machine accel=\" options are "
+                     "incompatible");
+        exit(1);
+    }
+    for (guint i = 0; i < c->accels->len; i++) {
+        const VlArg *a = c->accels->pdata[i];
+        ch.arg = a;
+        ch.opts = parse_opts(a, "accel", false);
+        ch.name = g_strdup(opts_get(ch.opts, "accel"));
+        g_array_append_val(list, ch);
+    }
+    if (ms->accel) {
+        g_auto(GStrv) names = g_strsplit(ms->accel, ":", -1);
+        for (int i = 0; names[i]; i++) {
+            AccelChoice m = { .name = g_strdup(names[i]) };
+            g_array_append_val(list, m);
+        }
+    }
+    if (c->enable_kvm) {
+        AccelChoice k = { .name = g_strdup("kvm") };
+        g_array_append_val(list, k);
+    }
+    return list;
+}
+
+static void accel_apply_props(const AccelOps *ops, AccelChoice *ch,
+                              MachineState *ms)
+{
+    Error *err = NULL;
+
+    if (!ch->opts) {
+        return;
+    }
+    loc_push_option(ch->arg->typed, ch->arg->arg);
+    if (opts_wants_help(ch->opts)) {
+        if (ops->print_props) {
+            ops->print_props(stdout);
+        } else {
+            printf("%s-accel options:\n", ops->name);
+        }
+        exit(0);
+    }
+    for (guint i = 0; i < ch->opts->pairs->len; i++) {
+        OptPair *p = &g_array_index(ch->opts->pairs, OptPair, i);
+        if (!strcmp(p->key, "accel")) {
+            continue;
+        }
+        if (!strcmp(p->key, "kernel-irqchip")) {
+            /* One switch for both places QEMU accepts it. */
+            if (!machine_set_property(ms, p->key, p->value, &err)) {
+                fail(err);
+            }
+        } else if (!ops->set_property) {
+            error_report("Property '%s-accel.%s' not found", ops->name,
+                         p->key);
+            exit(1);
+        } else if (!ops->set_property(p->key, p->value, &err)) {
+            fail(err);
+        }
+    }
+    loc_pop();
+}
+
+static void configure_accel(VlConfig *c, MachineState *ms)
+{
+    GArray *list = accel_choices(c, ms);
+    bool explicit = list->len > 0;
+
+    if (!explicit) {
+        /* No choice given: -qtest implies qtest, else KVM (TCG later). */
+        const char *defaults[] = { c->qtest ? "qtest" : "kvm", "tcg" };
+        for (size_t i = 0; i < ARRAY_SIZE(defaults); i++) {
+            if (accel_find(defaults[i])) {
+                AccelChoice d = { .name = g_strdup(defaults[i]) };
+                g_array_append_val(list, d);
+            }
+        }
+    }
+    for (guint i = 0; i < list->len; i++) {
+        AccelChoice *ch = &g_array_index(list, AccelChoice, i);
+        const AccelOps *ops = accel_find(ch->name);
+        Error *err = NULL;
+
+        if (ch->arg) {
+            loc_push_option(ch->arg->typed, ch->arg->arg);
+        }
+        if (!ops) {
+            error_report("invalid accelerator %s", ch->name);
+            exit(1);
+        }
+        if (ch->arg) {
+            loc_pop();
+        }
+        accel_apply_props(ops, ch, ms);
+        accel_set_current(ops);
+        if (!ops->init_machine || ops->init_machine(ms, &err)) {
+            return;
+        }
+        accel_set_current(NULL);
+        if (ch->arg) {
+            loc_push_option(ch->arg->typed, ch->arg->arg);
+        }
+        error_report("failed to initialize %s: %s", ops->name,
+                     error_get_pretty(err));
+        error_free(err);
+        if (ch->arg) {
+            loc_pop();
+        }
+        if (i + 1 < list->len) {
+            error_report("falling back to %s",
+                         g_array_index(list, AccelChoice, i + 1).name);
+        }
+    }
+    if (!list->len) {
+        error_report("no accelerator is available");
+    }
+    exit(1);
+}
+
+/* ---- devices ---- */
+
+static void create_devices(VlConfig *c)
+{
+    for (guint i = 0; i < c->devices->len; i++) {
+        const VlArg *a = c->devices->pdata[i];
+        Opts *o = parse_opts(a, "driver", false);
+        Error *err = NULL;
+
+        loc_push_option(a->typed, a->arg);
+        if (!qdev_device_add(o, &err)) {
+            fail(err);
+        }
+        loc_pop();
+        opts_free(o);
+    }
+}
+
+/* The board creates /machine/debugcon when it knows -debugcon; if it
+ * does not, plug one in here so the option always works. */
+static void create_debugcon(MachineState *ms)
+{
+    Error *err = NULL;
+    DeviceState *dev;
+
+    if (!debugcon_chr || object_resolve_path("/machine/debugcon", NULL)) {
+        return;
+    }
+    dev = qdev_try_new("isa-debugcon", &err);
+    if (!dev) {
+        fail(err);
+    }
+    loc_push_option("-debugcon", debugcon_chr->filename);
+    if (!object_property_parse(OBJECT(dev), "chardev", debugcon_chr->label,
+                               &err) ||
+        !object_property_add_child(OBJECT(ms), "debugcon", OBJECT(dev),
+                                   &err) ||
+        !qdev_realize_and_unref(dev, BUS(isa_bus_get_default()), &err)) {
+        fail(err);
+    }
+    loc_pop();
+}
+
+int kemu_main(int argc, char **argv)
+{
+    VlConfig cfg = { 0 };
+    MachineClass *mc;
+    MachineState *ms;
+    const AccelOps *ops;
+    Error *err = NULL;
+    int status;
+
+    GPtrArray *args = vl_lex_args(argc, argv);
+    collect(&cfg, args);
+
+    setup_logging(&cfg);
+    handle_help_requests(&cfg);
+    mc = select_machine(&cfg);
+
+    main_loop_init();
+    runstate_init_signals();
+    memory_init();
+    bql_lock();   /* the main thread holds the BQL except while polling */
+
+    create_chardevs(&cfg);
+    create_serials(&cfg);
+    if (cfg.debugcon) {
+        debugcon_chr = legacy_chardev("-debugcon", "debugcon", cfg.debugcon);
+    }
+    create_objects(&cfg);
+
+    ms = machine_create(mc, &err);
+    if (!ms) {
+        fail(err);
+    }
+    configure_machine(&cfg, mc, ms);
+    configure_accel(&cfg, ms);
+    ops = current_accel();
+
+    if (cfg.qtest && !qtest_server_init(cfg.qtest, cfg.qtest_log, &err)) {
+        error_report("%s", error_get_pretty(err));
+        error_report("Failed to initialize device for qtest: \"%s\"",
+                     cfg.qtest);
+        exit(1);
+    }
+
+    mc->init(ms);
+    create_debugcon(ms);
+    create_devices(&cfg);
+    if (ops->setup_post && !ops->setup_post(ms, &err)) {
+        fail(err);
+    }
+    qemu_devices_reset();
+
+    if (cfg.start_paused) {
+        runstate_set(RUN_STATE_PRELAUNCH);
+    } else {
+        vm_start();
+    }
+    status = main_loop_run_vm();
+
+    vm_stop(RUN_STATE_SHUTDOWN);
+    object_globals_check_unused();
+    chr_flush_all_blocking();
+    bql_unlock();
+    exit(status);
+}
