@@ -7,6 +7,7 @@ struct IRQState {
     qemu_irq_handler *handler;
     void *opaque;
     int n;
+    void *owned;    /* freed with the line (a split's pair) */
 };
 
 qemu_irq qemu_allocate_irq(qemu_irq_handler *handler, void *opaque, int n)
@@ -29,6 +30,9 @@ qemu_irq *qemu_allocate_irqs(qemu_irq_handler *handler, void *opaque, int n)
 
 void qemu_free_irq(qemu_irq irq)
 {
+    if (irq) {
+        g_free(irq->owned);
+    }
     g_free(irq);
 }
 
@@ -59,7 +63,9 @@ qemu_irq qemu_irq_split(qemu_irq a, qemu_irq b)
     qemu_irq *pair = g_new(qemu_irq, 2);
     pair[0] = a;
     pair[1] = b;
-    return qemu_allocate_irq(split_handler, pair, 0);
+    qemu_irq irq = qemu_allocate_irq(split_handler, pair, 0);
+    irq->owned = pair;
+    return irq;
 }
 
 void qemu_irq_set_handler(qemu_irq irq, qemu_irq_handler *handler,

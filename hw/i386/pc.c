@@ -211,7 +211,8 @@ static bool pc_pm_init(PCMachineState *pcms, Error **errp)
 
 static bool pc_hpet_init(PCMachineState *pcms, Error **errp)
 {
-    DeviceState *dev = pc_new_child(pcms, TYPE_HPET, "hpet", errp);
+    /* Not /machine/hpet: that name is the machine's "hpet" property. */
+    DeviceState *dev = pc_new_child(pcms, TYPE_HPET, NULL, errp);
     NamedGPIOList *outs;
 
     if (!dev || !qdev_realize_and_unref(dev, NULL, errp)) {

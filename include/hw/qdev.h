@@ -56,7 +56,8 @@ struct DeviceClass {
     void (*unrealize)(DeviceState *dev);
     /* Put the device in its power-on state (no resources allocated). */
     void (*reset)(DeviceState *dev);
-    /* Extra lines for "info qtree" (indent already applied). */
+    /* Extra lines for "info qtree": prefix each line with 'indent'
+     * spaces (the column of the device's property lines). */
     void (*print_info)(DeviceState *dev, GString *out, int indent);
 };
 
@@ -72,7 +73,8 @@ struct DeviceState {
 
 struct BusClass {
     ObjectClass parent_class;
-    /* Extra text for "info qtree" for a device on this bus (e.g. addr). */
+    /* Extra lines for "info qtree" for a device on this bus (e.g. addr);
+     * same 'indent' convention as DeviceClass.print_info. */
     void (*print_dev)(BusState *bus, DeviceState *dev, GString *out,
                       int indent);
     /* Checks a device before it is plugged (slot free, etc.). */
@@ -99,7 +101,14 @@ OBJECT_DECLARE_TYPE(BusState, BusClass, BUS)
 
 void device_class_set_props(DeviceClass *dc, const Property *props);
 
-/* Create a device (globals applied); realize it later. */
+/*
+ * Create a device (-global defaults applied); realize it later. A bad
+ * -global is fatal in qdev_new and an error in qdev_try_new.
+ * qdev_realize with bus NULL puts a device without bus_type (and not
+ * busless) on the main system bus; a device not yet in the composition
+ * tree goes to /machine/unattached/device[N]. Realize runs dc->reset once
+ * so the device starts in its power-on state.
+ */
 DeviceState *qdev_new(const char *typename);
 DeviceState *qdev_try_new(const char *typename, Error **errp);
 /* Plug into bus (may be NULL for bus-less devices) and realize. */
@@ -151,7 +160,11 @@ void qdev_connect_gpio_out_named(DeviceState *dev, const char *name, int n,
                                  qemu_irq pin);
 NamedGPIOList *qdev_get_named_gpio_list(DeviceState *dev, const char *name);
 
-/* "info qtree" text for the whole machine. */
+/*
+ * "info qtree" text for the whole machine: QEMU's layout, devices newest
+ * first, static properties as "name = value" ("1281 (0x501)", "true",
+ * "\"str\"", sizes "N (2 GiB)"), gpio lists as 'gpio-in "name" N'.
+ */
 void qdev_print_qtree(GString *out);
 /* "-device help" (list) and "-device NAME,help" (properties). */
 void qdev_print_device_list(FILE *f);

@@ -64,6 +64,8 @@ void loc_pop(void);
  * Where error_report() output goes. The monitor redirects it while a
  * command runs so errors reach the user who typed the command.
  */
+/* The sink gets "message\n[hint]" without program name or location
+ * ("warning: " prefixed for warnings). */
 typedef void ErrorSink(void *opaque, const char *msg);
 void error_set_sink(ErrorSink *sink, void *opaque);   /* NULL: stderr */
 

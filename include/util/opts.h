@@ -6,7 +6,9 @@
  *  - the first element may omit "key=" when the caller names an implied
  *    key: "-m 1G" is "size=1G", "-drive file=a,,b" has file "a,b"
  *  - a bare "flag" means "flag=on", "noflag" means "flag=off" (legacy)
- *  - "help" or "?" as a value (or as the implied element) asks for help
+ *  - "help" or "?" as a value (or as the implied element) asks for help:
+ *    "-device help" gives driver=help, "-device x,help" gives help=on;
+ *    opts_wants_help() is true for both
  *
  * Opts keeps the pairs in order. Lookups mark keys as used, so a caller can
  * report the first key nobody consumed as "Invalid parameter 'x'".

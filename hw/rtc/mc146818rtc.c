@@ -1,0 +1,601 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * MC146818A real-time clock with 128 bytes of CMOS RAM, per the Motorola
+ * data sheet: ports 0x70 (index, bit 7 masks NMI) and 0x71 (data).
+ *
+ * Time is not ticked register by register: the RTC keeps one offset
+ * between the virtual clock and UTC (guest time = virtual clock +
+ * offset_ns) and fills the time registers from it when they are read.
+ * While the clock is stopped (SET in register B, or the divider held in
+ * reset) the registers are frozen and the guest may write them; when it
+ * restarts, the offset is recomputed from them.
+ *
+ * Interrupts: a 1 Hz timer sets UF (and AF when the alarm matches) at
+ * every update while the clock runs; a periodic timer at the rate chosen
+ * by register A sets PF while PIE is on. With PIE off PF is worked out
+ * when register C is read, so no fast timer runs for nobody.
+ */
+#include "util/osdep.h"
+#include <time.h>
+#include "hw/rtc/mc146818rtc.h"
+#include "qom/property.h"
+#include "util/log.h"
+#include "util/timer.h"
+
+#define REG_SEC       0x00
+#define REG_SEC_ALARM 0x01
+#define REG_MIN       0x02
+#define REG_MIN_ALARM 0x03
+#define REG_HOUR      0x04
+#define REG_HOUR_ALARM 0x05
+#define REG_WDAY      0x06
+#define REG_MDAY      0x07
+#define REG_MONTH     0x08
+#define REG_YEAR      0x09
+
+#define REGA_UIP      0x80
+#define REGA_DV_MASK  0x70
+#define REGA_DV_NORMAL 0x20   /* 32.768 kHz time base, running */
+#define REGA_RS_MASK  0x0f
+
+#define REGB_SET      0x80
+#define REGB_PIE      0x40
+#define REGB_AIE      0x20
+#define REGB_UIE      0x10
+#define REGB_SQWE     0x08
+#define REGB_DM       0x04    /* binary instead of BCD */
+#define REGB_24H      0x02
+
+#define REGC_IRQF     0x80
+#define REGC_PF       0x40
+#define REGC_AF       0x20
+#define REGC_UF       0x10
+
+#define REGD_VRT      0x80
+
+/* UIP rises this long before each update (data sheet: 244 us). */
+#define UIP_HOLD_NS   244000
+#define RTC_FREQ      32768
+
+typedef struct RTCState {
+    ISADevice parent_obj;
+    /* properties */
+    uint16_t iobase;
+    uint8_t isairq;
+    int32_t base_year;
+    int lost_tick_policy;
+
+    /* guest-visible state */
+    uint8_t cmos[RTC_CMOS_SIZE];
+    uint8_t index;
+    bool nmi_masked;
+    int64_t offset_ns;        /* UTC ns = virtual clock + offset_ns */
+    int64_t pf_last;          /* last periodic slot accounted in PF */
+
+    /* host side */
+    qemu_irq irq;
+    Timer *periodic_timer;
+    Timer *second_timer;
+    MemoryRegion io;
+} RTCState;
+
+OBJECT_DECLARE_SIMPLE_TYPE(RTCState, MC146818_RTC)
+
+static int64_t vclock_now(void)
+{
+    return clock_get_ns(KEMU_CLOCK_VIRTUAL);
+}
+
+static bool rtc_running(RTCState *s)
+{
+    return (s->cmos[RTC_REG_A] & REGA_DV_MASK) == REGA_DV_NORMAL &&
+           !(s->cmos[RTC_REG_B] & REGB_SET);
+}
+
+static bool rtc_divider_running(RTCState *s)
+{
+    return (s->cmos[RTC_REG_A] & REGA_DV_MASK) == REGA_DV_NORMAL;
+}
+
+static int64_t rtc_guest_ns(RTCState *s)
+{
+    return vclock_now() + s->offset_ns;
+}
+
+static uint8_t to_reg(RTCState *s, int v)
+{
+    if (s->cmos[RTC_REG_B] & REGB_DM) {
+        return v;
+    }
+    return ((v / 10) << 4) | (v % 10);
+}
+
+static int from_reg(RTCState *s, uint8_t v)
+{
+    if (s->cmos[RTC_REG_B] & REGB_DM) {
+        return v;
+    }
+    return (v >> 4) * 10 + (v & 0x0f);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Fill the time registers (and the century byte) from a UTC second. */
+static void rtc_regs_from_time(RTCState *s, int64_t secs)
+{
+    time_t t = secs;
+    struct tm tm;
+    int hour;
+
+    gmtime_r(&t, &tm);
+    s->cmos[REG_SEC] = to_reg(s, tm.tm_sec);
+    s->cmos[REG_MIN] = to_reg(s, tm.tm_min);
+    hour = tm.tm_hour;
+    if (s->cmos[RTC_REG_B] & REGB_24H) {
+        s->cmos[REG_HOUR] = to_reg(s, hour);
+    } else {
+        int h12 = hour % 12 ? hour % 12 : 12;
+        s->cmos[REG_HOUR] = to_reg(s, h12) | (hour >= 12 ? 0x80 : 0);
+    }
+    s->cmos[REG_WDAY] = to_reg(s, tm.tm_wday + 1);
+    s->cmos[REG_MDAY] = to_reg(s, tm.tm_mday);
+    s->cmos[REG_MONTH] = to_reg(s, tm.tm_mon + 1);
+    s->cmos[REG_YEAR] = to_reg(s, (tm.tm_year + 1900) % 100);
+    s->cmos[RTC_CENTURY] = to_reg(s, (tm.tm_year + 1900) / 100);
+}
+
+static int64_t rtc_time_from_regs(RTCState *s)
+{
+    struct tm tm = { 0 };
+    uint8_t h = s->cmos[REG_HOUR];
+    int year = from_reg(s, s->cmos[REG_YEAR]);
+    int century = from_reg(s, s->cmos[RTC_CENTURY]);
+
+    tm.tm_sec = from_reg(s, s->cmos[REG_SEC]);
+    tm.tm_min = from_reg(s, s->cmos[REG_MIN]);
+    if (s->cmos[RTC_REG_B] & REGB_24H) {
+        tm.tm_hour = from_reg(s, h);
+    } else {
+        tm.tm_hour = from_reg(s, h & 0x7f) % 12 + ((h & 0x80) ? 12 : 0);
+    }
+    tm.tm_mday = from_reg(s, s->cmos[REG_MDAY]);
+    tm.tm_mon = from_reg(s, s->cmos[REG_MONTH]) - 1;
+    if (century < 19 || century > 99) {
+        century = year < 70 ? 20 : 19;   /* no usable century byte */
+    }
+    tm.tm_year = century * 100 + year - 1900;
+    return timegm(&tm);
+}
+
+/* Bring the time registers up to date (only while the clock runs). */
+static void rtc_refresh(RTCState *s)
+{
+    if (rtc_running(s)) {
+        rtc_regs_from_time(s, floor_div(rtc_guest_ns(s),
+                                        NANOSECONDS_PER_SECOND));
+    }
+}
+
+/* Restart the clock from the registers, 'phase_ns' into the second. */
+static void rtc_set_offset_from_regs(RTCState *s, int64_t phase_ns)
+{
+    s->offset_ns = rtc_time_from_regs(s) * NANOSECONDS_PER_SECOND +
+                   phase_ns - vclock_now();
+}
+
+static void rtc_update_irq(RTCState *s)
+{
+    uint8_t pending = s->cmos[RTC_REG_C] & s->cmos[RTC_REG_B] &
+                      (REGC_PF | REGC_AF | REGC_UF);
+
+    qemu_set_irq(s->irq, pending != 0);
+}
+
+/* ---- periodic interrupt ---- */
+
+static int64_t rtc_period_ticks(RTCState *s)
+{
+    int rs = s->cmos[RTC_REG_A] & REGA_RS_MASK;
+
+    if (!rs || !rtc_divider_running(s)) {
+        return 0;
+    }
+    /* Rates 1 and 2 repeat rates 8 and 9 (256 Hz, 128 Hz). */
+    return rs <= 2 ? 1 << (rs + 6) : 1 << (rs - 1);
+}
+
+static int64_t ns_to_ticks(int64_t ns)
+{
+    return (int64_t)(((__int128)ns * RTC_FREQ) / NANOSECONDS_PER_SECOND);
+}
+
+static int64_t ticks_to_ns_ceil(int64_t ticks)
+{
+    __int128 n = (__int128)ticks * NANOSECONDS_PER_SECOND;
+    return (int64_t)((n + RTC_FREQ - 1) / RTC_FREQ);
+}
+
+static int64_t rtc_period_slot(RTCState *s, int64_t period)
+{
+    return floor_div(ns_to_ticks(vclock_now()), period);
+}
+
+static void rtc_arm_periodic(RTCState *s)
+{
+    int64_t period = rtc_period_ticks(s);
+
+    if (period && (s->cmos[RTC_REG_B] & REGB_PIE)) {
+        int64_t next = (rtc_period_slot(s, period) + 1) * period;
+        timer_mod_ns(s->periodic_timer, ticks_to_ns_ceil(next));
+    } else {
+        timer_del(s->periodic_timer);
+    }
+}
+
+/* PF for slots that passed without the timer (PIE off). */
+static void rtc_catch_up_pf(RTCState *s)
+{
+    int64_t period = rtc_period_ticks(s);
+
+    if (period) {
+        int64_t slot = rtc_period_slot(s, period);
+        if (slot != s->pf_last) {
+            s->cmos[RTC_REG_C] |= REGC_PF;
+            s->pf_last = slot;
+        }
+    }
+}
+
+static void rtc_resync_pf(RTCState *s)
+{
+    int64_t period = rtc_period_ticks(s);
+
+    s->pf_last = period ? rtc_period_slot(s, period) : 0;
+}
+
+static void rtc_periodic_cb(void *opaque)
+{
+    RTCState *s = opaque;
+
+    rtc_catch_up_pf(s);
+    rtc_update_irq(s);
+    rtc_arm_periodic(s);
+}
+
+/* ---- update cycle: UF and alarm ---- */
+
+static bool alarm_field_matches(uint8_t alarm, uint8_t now)
+{
+    return (alarm & 0xc0) == 0xc0 || alarm == now;
+}
+
+static void rtc_arm_second(RTCState *s)
+{
+    if (rtc_running(s)) {
+        int64_t t = rtc_guest_ns(s);
+        int64_t next = (floor_div(t, NANOSECONDS_PER_SECOND) + 1) *
+                       NANOSECONDS_PER_SECOND;
+        timer_mod_ns(s->second_timer, next - s->offset_ns);
+    } else {
+        timer_del(s->second_timer);
+    }
+}
+
+static void rtc_second_cb(void *opaque)
+{
+    RTCState *s = opaque;
+
+    if (!rtc_running(s)) {
+        return;
+    }
+    rtc_refresh(s);
+    s->cmos[RTC_REG_C] |= REGC_UF;
+    if (alarm_field_matches(s->cmos[REG_SEC_ALARM], s->cmos[REG_SEC]) &&
+        alarm_field_matches(s->cmos[REG_MIN_ALARM], s->cmos[REG_MIN]) &&
+        alarm_field_matches(s->cmos[REG_HOUR_ALARM], s->cmos[REG_HOUR])) {
+        s->cmos[RTC_REG_C] |= REGC_AF;
+    }
+    rtc_update_irq(s);
+    rtc_arm_second(s);
+}
+
+static void rtc_rearm(RTCState *s)
+{
+    rtc_arm_periodic(s);
+    rtc_arm_second(s);
+}
+
+/* ---- register access ---- */
+
+static uint8_t rtc_read_data(RTCState *s)
+{
+    uint8_t idx = s->index, ret;
+
+    switch (idx) {
+    case REG_SEC ... REG_YEAR:
+        rtc_refresh(s);
+        return s->cmos[idx];
+    case RTC_REG_A: {
+        ret = s->cmos[RTC_REG_A] & ~REGA_UIP;
+        if (rtc_running(s)) {
+            int64_t frac = rtc_guest_ns(s) -
+                           floor_div(rtc_guest_ns(s), NANOSECONDS_PER_SECOND) *
+                           NANOSECONDS_PER_SECOND;
+            if (frac >= NANOSECONDS_PER_SECOND - UIP_HOLD_NS) {
+                ret |= REGA_UIP;
+            }
+        }
+        return ret;
+    }
+    case RTC_REG_C:
+        rtc_catch_up_pf(s);
+        ret = s->cmos[RTC_REG_C] & (REGC_PF | REGC_AF | REGC_UF);
+        if (ret & s->cmos[RTC_REG_B]) {
+            ret |= REGC_IRQF;
+        }
+        s->cmos[RTC_REG_C] = 0;       /* reading C acknowledges */
+        rtc_update_irq(s);
+        return ret;
+    case RTC_REG_D:
+        return REGD_VRT;
+    case RTC_CENTURY:
+        rtc_refresh(s);
+        return s->cmos[idx];
+    default:
+        return s->cmos[idx];
+    }
+}
+
+static void rtc_write_reg_a(RTCState *s, uint8_t v)
+{
+    bool was_running = rtc_running(s);
+    bool div_was = rtc_divider_running(s);
+
+    if (was_running && (v & REGA_DV_MASK) != REGA_DV_NORMAL) {
+        rtc_refresh(s);                  /* freeze what the guest sees */
+    }
+    s->cmos[RTC_REG_A] = v & ~REGA_UIP;
+    if (!div_was && rtc_divider_running(s) && rtc_running(s)) {
+        /* Leaving divider reset: the first update comes 500 ms later. */
+        rtc_set_offset_from_regs(s, NANOSECONDS_PER_SECOND / 2);
+    }
+    rtc_resync_pf(s);
+}
+
+static void rtc_write_reg_b(RTCState *s, uint8_t v)
+{
+    uint8_t old = s->cmos[RTC_REG_B];
+
+    if (v & REGB_SET) {
+        if (!(old & REGB_SET)) {
+            rtc_refresh(s);
+        }
+        v &= ~REGB_UIE;                  /* SET clears UIE (data sheet) */
+    } else if ((old & REGB_SET) && rtc_divider_running(s)) {
+        s->cmos[RTC_REG_B] = v;          /* read regs in the new format */
+        rtc_set_offset_from_regs(s, 0);
+    }
+    s->cmos[RTC_REG_B] = v;
+    rtc_resync_pf(s);
+}
+
+static void rtc_write_data(RTCState *s, uint8_t v)
+{
+    uint8_t idx = s->index;
+
+    switch (idx) {
+    case REG_SEC_ALARM:
+    case REG_MIN_ALARM:
+    case REG_HOUR_ALARM:
+        s->cmos[idx] = v;
+        return;
+    case REG_SEC:
+    case REG_MIN:
+    case REG_HOUR:
+    case REG_WDAY:
+    case REG_MDAY:
+    case REG_MONTH:
+    case REG_YEAR:
+        if (rtc_running(s)) {
+            /* Setting one field of a running clock keeps its phase. */
+            int64_t t = rtc_guest_ns(s);
+            int64_t phase = t - floor_div(t, NANOSECONDS_PER_SECOND) *
+                                NANOSECONDS_PER_SECOND;
+            rtc_refresh(s);
+            s->cmos[idx] = v;
+            rtc_set_offset_from_regs(s, phase);
+        } else {
+            s->cmos[idx] = v;
+        }
+        break;
+    case RTC_REG_A:
+        rtc_write_reg_a(s, v);
+        break;
+    case RTC_REG_B:
+        rtc_write_reg_b(s, v);
+        break;
+    case RTC_REG_C:
+    case RTC_REG_D:
+        kemu_log_mask(LOG_GUEST_ERROR,
+                      "mc146818rtc: write to read-only register 0x%x\n", idx);
+        return;
+    default:
+        s->cmos[idx] = v;
+        return;
+    }
+    rtc_update_irq(s);
+    rtc_rearm(s);
+}
+
+static void rtc_io_write(void *opaque, hwaddr addr, uint64_t val,
+                         unsigned size)
+{
+    RTCState *s = opaque;
+
+    if (addr == 0) {
+        s->index = val & 0x7f;
+        s->nmi_masked = val & 0x80;
+    } else {
+        rtc_write_data(s, val);
+    }
+}
+
+static uint64_t rtc_io_read(void *opaque, hwaddr addr, unsigned size)
+{
+    RTCState *s = opaque;
+
+    /* The index register is write-only; the bus floats high. */
+    return addr == 0 ? 0xff : rtc_read_data(s);
+}
+
+static const MemoryRegionOps rtc_io_ops = {
+    .read = rtc_io_read,
+    .write = rtc_io_write,
+    .valid = { .min_access_size = 1, .max_access_size = 1 },
+};
+
+/* ---- board API ---- */
+
+void rtc_set_memory(DeviceState *dev, int addr, int val)
+{
+    RTCState *s = MC146818_RTC(dev);
+
+    if (addr >= 0 && addr < RTC_CMOS_SIZE) {
+        s->cmos[addr] = val;
+    }
+}
+
+int rtc_get_memory(DeviceState *dev, int addr)
+{
+    RTCState *s = MC146818_RTC(dev);
+
+    return addr >= 0 && addr < RTC_CMOS_SIZE ? s->cmos[addr] : 0xff;
+}
+
+/* ---- device ---- */
+
+static bool rtc_realize(DeviceState *dev, Error **errp)
+{
+    RTCState *s = MC146818_RTC(dev);
+    int64_t host_secs;
+
+    if (s->isairq >= ISA_NUM_IRQS) {
+        error_setg(errp, "Invalid IRQ %u (max %d)", s->isairq,
+                   ISA_NUM_IRQS - 1);
+        return false;
+    }
+    s->cmos[RTC_REG_A] = REGA_DV_NORMAL | 0x06;   /* 1024 Hz selected */
+    s->cmos[RTC_REG_B] = REGB_24H;
+    s->cmos[RTC_REG_C] = 0;
+    s->cmos[RTC_REG_D] = REGD_VRT;
+    /* Host UTC, whole seconds, so guest updates fall on virtual-clock
+     * second boundaries (deterministic under qtest). */
+    host_secs = clock_get_ns(KEMU_CLOCK_HOST) / NANOSECONDS_PER_SECOND;
+    s->offset_ns = host_secs * NANOSECONDS_PER_SECOND - vclock_now();
+    rtc_regs_from_time(s, host_secs);
+
+    s->irq = isa_get_irq(ISA_DEVICE(dev), s->isairq);
+    s->periodic_timer = timer_new_ns(KEMU_CLOCK_VIRTUAL, rtc_periodic_cb, s);
+    s->second_timer = timer_new_ns(KEMU_CLOCK_VIRTUAL, rtc_second_cb, s);
+    memory_region_init_io(&s->io, OBJECT(dev), &rtc_io_ops, s, "rtc", 2);
+    isa_register_ioport(ISA_DEVICE(dev), &s->io, s->iobase);
+    rtc_resync_pf(s);
+    rtc_rearm(s);
+    return true;
+}
+
+static void rtc_unrealize(DeviceState *dev)
+{
+    RTCState *s = MC146818_RTC(dev);
+
+    if (s->io.container) {
+        memory_region_del_subregion(s->io.container, &s->io);
+    }
+    memory_region_destroy(&s->io);
+    timer_free(s->periodic_timer);
+    timer_free(s->second_timer);
+    s->periodic_timer = s->second_timer = NULL;
+}
+
+/* The RESET pin: interrupt enables and flags clear; time and RAM stay. */
+static void rtc_reset(DeviceState *dev)
+{
+    RTCState *s = MC146818_RTC(dev);
+
+    s->cmos[RTC_REG_B] &= ~(REGB_PIE | REGB_AIE | REGB_UIE | REGB_SQWE);
+    s->cmos[RTC_REG_C] = 0;
+    rtc_update_irq(s);
+    if (s->periodic_timer) {
+        rtc_resync_pf(s);
+        rtc_rearm(s);
+    }
+}
+
+static int rtc_post_load(void *opaque, int version)
+{
+    RTCState *s = opaque;
+
+    if (s->periodic_timer) {
+        rtc_update_irq(s);
+        rtc_rearm(s);
+    }
+    return 0;
+}
+
+static const StateField rtc_fields[] = {
+    STATE_UINT8_ARRAY(cmos, RTCState, RTC_CMOS_SIZE),
+    STATE_UINT8(index, RTCState),
+    STATE_BOOL(nmi_masked, RTCState),
+    STATE_INT64(offset_ns, RTCState),
+    STATE_INT64(pf_last, RTCState),
+    STATE_END
+};
+
+static const StateDesc rtc_state = {
+    .name = "mc146818rtc",
+    .version = 1,
+    .fields = rtc_fields,
+    .post_load = rtc_post_load,
+};
+
+static const char *const lost_tick_policy_names[] = {
+    "discard", "delay", "slew", NULL
+};
+
+static const Property rtc_props[] = {
+    DEFINE_PROP_INT32("base_year", RTCState, base_year, 1980),
+    DEFINE_PROP_UINT16("iobase", RTCState, iobase, 0x70),
+    DEFINE_PROP_UINT8("irq", RTCState, isairq, RTC_ISA_IRQ),
+    DEFINE_PROP_ENUM("lost_tick_policy", RTCState, lost_tick_policy, 0,
+                     "LostTickPolicy", lost_tick_policy_names),
+    DEFINE_PROP_END,
+};
+
+static void rtc_class_init(ObjectClass *oc, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+
+    dc->desc = "MC146818 RTC and CMOS RAM";
+    dc->category = "misc";
+    dc->bus_type = TYPE_ISA_BUS;
+    dc->user_creatable = false;     /* one per board, made by the board */
+    dc->realize = rtc_realize;
+    dc->unrealize = rtc_unrealize;
+    dc->reset = rtc_reset;
+    dc->state = &rtc_state;
+    device_class_set_props(dc, rtc_props);
+}
+
+static const TypeInfo rtc_types[] = {
+    {
+        .name = TYPE_MC146818_RTC,
+        .parent = TYPE_ISA_DEVICE,
+        .instance_size = sizeof(RTCState),
+        .class_init = rtc_class_init,
+    },
+};
+DEFINE_TYPES(rtc_types)
