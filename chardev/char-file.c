@@ -105,3 +105,6 @@ static const TypeInfo file_types[] = {
     },
 };
 DEFINE_TYPES(file_types)
+
+/* Referenced by char.c so static links that use the core get this backend. */
+const char chardev_file_anchor;

@@ -82,7 +82,10 @@ static void stdio_set_raw(bool allow_signals)
 {
     struct termios tty;
 
-    if (!isatty(0) || tcgetattr(0, &tty_orig) < 0) {
+    /* A background process (e.g. under timeout(1)) would be stopped by
+     * SIGTTOU on tcsetattr: leave the terminal alone then. */
+    if (!isatty(0) || tcgetpgrp(0) != getpgrp() ||
+        tcgetattr(0, &tty_orig) < 0) {
         return;
     }
     tty_saved = true;
@@ -131,7 +134,11 @@ static bool stdio_open(Chardev *chr, Opts *opts, Error **errp)
     stdio_install_signal_restore();
     kemu_atexit(stdio_at_exit);
 
-    chr->read_fd = 0;
+    /* Reading a terminal from a background process group stops us with
+     * SIGTTIN; a VM started in the background gets no terminal input. */
+    if (!isatty(0) || tcgetpgrp(0) == getpgrp()) {
+        chr->read_fd = 0;
+    }
     return true;
 }
 
@@ -182,3 +189,6 @@ static const TypeInfo stdio_types[] = {
     },
 };
 DEFINE_TYPES(stdio_types)
+
+/* Referenced by char.c so static links that use the core get this backend. */
+const char chardev_stdio_anchor;

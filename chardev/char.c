@@ -18,6 +18,14 @@
 #include "util/main-loop.h"
 #include "util/timer.h"
 
+/* The built-in backends register from constructors; referencing them
+ * here pulls them into any static link that uses the core (unit tests). */
+extern const char chardev_null_anchor, chardev_file_anchor,
+    chardev_stdio_anchor;
+static const char *const builtin_backends[] __attribute__((used)) = {
+    &chardev_null_anchor, &chardev_file_anchor, &chardev_stdio_anchor,
+};
+
 static Object *chardevs_root(void)
 {
     return container_get(object_get_root(), "/chardevs");

@@ -181,19 +181,23 @@ static bool cpu_has_work(CPUState *cpu)
     return cc->has_work ? cc->has_work(cpu) : true;
 }
 
-static bool cpu_has_queued_work(CPUState *cpu)
+/* Called with cpus_lock held when locked, else takes it. */
+static bool cpu_has_queued_work(CPUState *cpu, bool locked)
 {
     bool r;
 
+    if (locked) {
+        return !g_queue_is_empty(cpu->work);
+    }
     g_mutex_lock(&cpus_lock);
     r = !g_queue_is_empty(cpu->work);
     g_mutex_unlock(&cpus_lock);
     return r;
 }
 
-bool cpu_thread_is_idle(CPUState *cpu)
+static bool cpu_idle(CPUState *cpu, bool locked)
 {
-    if (cpu->stop || cpu->unplug || cpu_has_queued_work(cpu)) {
+    if (cpu->stop || cpu->unplug || cpu_has_queued_work(cpu, locked)) {
         return false;
     }
     if (cpu->stopped) {
@@ -202,9 +206,15 @@ bool cpu_thread_is_idle(CPUState *cpu)
     return cpu->halted && !cpu_has_work(cpu);
 }
 
+bool cpu_thread_is_idle(CPUState *cpu)
+{
+    return cpu_idle(cpu, false);
+}
+
+/* cpus_wait() condition: runs with cpus_lock held. */
 static bool cpu_not_idle(void *arg)
 {
-    return !cpu_thread_is_idle(arg);
+    return !cpu_idle(arg, true);
 }
 
 void cpu_wait_io_event(CPUState *cpu)

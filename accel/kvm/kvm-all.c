@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sched.h>
+#include <sys/mman.h>
 
 KVMState *kvm_state;
 
@@ -157,6 +158,15 @@ static void kvm_region_add(MemoryListener *l, MemoryRegionSection *sec)
         error_report("kvm: out of memory slots for %s",
                      memory_region_name(sec->mr));
         abort();
+    }
+    if (!(s.flags & KVM_MEM_READONLY) && s.size >= 2 * MiB) {
+        /* 2 MiB host pages let KVM map guest RAM with large mappings
+         * (much faster MMU work); only touched huge pages cost memory. */
+        uintptr_t a = ROUND_UP((uintptr_t)s.hva, 2 * MiB);
+        uintptr_t e = ROUND_DOWN((uintptr_t)s.hva + s.size, 2 * MiB);
+        if (e > a) {
+            madvise((void *)a, e - a, MADV_HUGEPAGE);
+        }
     }
     r = kvm_set_slot(id, &s, s.size);
     if (r < 0) {
@@ -355,6 +365,14 @@ static bool kvm_init_machine(MachineState *ms, Error **errp)
         g_free(s);
         kvm_state = NULL;
         return false;
+    }
+    s->coalesced_page = kvm_check_extension(KVM_CAP_COALESCED_MMIO);
+    if (s->coalesced_page && kvm_check_extension(KVM_CAP_COALESCED_PIO)) {
+        /* POST codes (and Linux's io_delay) are write-only and ignored:
+         * KVM queues them instead of returning to userspace each time. */
+        struct kvm_coalesced_mmio_zone z = { .addr = 0x80, .size = 1,
+                                             .pio = 1 };
+        kvm_vm_ioctl(KVM_REGISTER_COALESCED_MMIO, &z);
     }
     slots = g_new0(KVMSlot, s->max_slots);
     kvm_cpus_init_signals();

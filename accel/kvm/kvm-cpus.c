@@ -79,6 +79,11 @@ static bool kvm_init_vcpu(CPUState *cpu, Error **errp)
         return false;
     }
     cpu->accel = a;
+    if (kvm_state->coalesced_page && !kvm_state->coalesced_ring &&
+        (size_t)kvm_state->coalesced_page * 4096 < a->run_size) {
+        kvm_state->coalesced_ring = (void *)((uint8_t *)a->run +
+                                             kvm_state->coalesced_page * 4096);
+    }
 
     /* KVM_RUN runs with the thread's mask minus SIG_KICK. */
     pthread_sigmask(SIG_BLOCK, NULL, &set);
@@ -97,6 +102,26 @@ static bool kvm_init_vcpu(CPUState *cpu, Error **errp)
 }
 
 /* ---- exits ---- */
+
+#define COALESCED_MAX ((4096 - sizeof(struct kvm_coalesced_mmio_ring)) / \
+                       sizeof(struct kvm_coalesced_mmio))
+
+/* Replays the writes KVM queued, in order; BQL held. */
+void kvm_flush_coalesced(void)
+{
+    struct kvm_coalesced_mmio_ring *ring = kvm_state->coalesced_ring;
+
+    if (!ring) {
+        return;
+    }
+    while (ring->first != __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE)) {
+        struct kvm_coalesced_mmio *e = &ring->coalesced_mmio[ring->first];
+        address_space_write(e->pio ? &address_space_io : &address_space_memory,
+                            e->phys_addr, e->data, MIN(e->len, 8u));
+        __atomic_store_n(&ring->first, (ring->first + 1) % COALESCED_MAX,
+                         __ATOMIC_RELEASE);
+    }
+}
 
 static void handle_io(struct kvm_run *run)
 {
@@ -191,8 +216,9 @@ static int kvm_cpu_exec(CPUState *cpu)
         r = ioctl(a->fd, KVM_RUN, 0);
         r = r < 0 ? -errno : r;
         __atomic_sub_fetch(&kvm_state->in_run, 1, __ATOMIC_ACQ_REL);
-        kvm_arch_post_run(cpu);
         bql_lock();
+        kvm_flush_coalesced();
+        kvm_arch_post_run(cpu);
 
         if (r < 0) {
             if (r == -EINTR || r == -EAGAIN) {

@@ -54,6 +54,10 @@ typedef struct KVMState {
     int max_slots;
     /* vCPUs between "enter KVM_RUN" and "left it" (slot updates wait) */
     int in_run;
+    /* Coalesced writes (port 0x80): page offset in the vCPU mmap, and the
+     * ring (shared by all vCPUs; drained under the BQL). */
+    int coalesced_page;
+    struct kvm_coalesced_mmio_ring *coalesced_ring;
 } KVMState;
 
 extern KVMState *kvm_state;
@@ -64,6 +68,7 @@ void kvm_vcpus_kick_out(void);
 bool kvm_create_vcpu_thread(CPUState *cpu, Error **errp);
 void kvm_kick_vcpu(CPUState *cpu);
 void kvm_cpus_init_signals(void);
+void kvm_flush_coalesced(void);
 
 /* Architecture hooks (target/i386/kvm.c). */
 bool kvm_arch_init(MachineState *ms, KVMState *s, Error **errp);
@@ -75,7 +80,7 @@ void kvm_arch_put_registers(CPUState *cpu, unsigned force);
 /* BQL held, before KVM_RUN: userspace interrupt injection, INIT/SIPI.
  * Returns false when the vCPU should not enter (halted, waiting). */
 bool kvm_arch_pre_run(CPUState *cpu);
-/* Right after KVM_RUN returns (BQL not held). */
+/* Right after KVM_RUN returns, BQL held (device models may be called). */
 void kvm_arch_post_run(CPUState *cpu);
 /* Exits the generic loop does not know; BQL held. Returns EXCP_*. */
 int kvm_arch_handle_exit(CPUState *cpu, struct kvm_run *run);

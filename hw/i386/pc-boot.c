@@ -11,6 +11,7 @@
 #include "hw/pci-host/i440fx.h"
 #include "hw/acpi/pm.h"
 #include "hw/intc/ioapic.h"
+#include "hw/intc/i8259.h"
 #include "hw/timer/hpet.h"
 #include "sysemu/sysemu.h"
 #include "target/i386/cpu.h"
@@ -194,6 +195,21 @@ static void pc_set_boot_regs(CPUState *cs, const X86BootRegs *r)
     cpu_synchronize_post_reset(cs);
 }
 
+/* As SeaBIOS and qboot leave the PICs: IRQ 0-7 at vectors 0x08-0x0f,
+ * IRQ 8-15 at 0x70-0x77, everything masked but the cascade. */
+static void pc_firmware_pic_setup(PCMachineState *pcms)
+{
+    Object *m = object_resolve_path("/machine/pic-master", NULL);
+    Object *s = object_resolve_path("/machine/pic-slave", NULL);
+
+    if (m) {
+        pic_firmware_setup(DEVICE(m), 0x08, 0xfb);
+    }
+    if (s) {
+        pic_firmware_setup(DEVICE(s), 0x70, 0xff);
+    }
+}
+
 /* Runs at every machine reset: what firmware would have left behind. */
 static void pc_boot_reset(void *opaque)
 {
@@ -211,6 +227,7 @@ static void pc_boot_reset(void *opaque)
     if (!pcms->boot) {
         return;
     }
+    pc_firmware_pic_setup(pcms);
     for (guint i = 0; i < pcms->boot->blobs->len; i++) {
         BootBlob *b = g_ptr_array_index(pcms->boot->blobs, i);
         gsize len;

@@ -209,6 +209,23 @@ static bool pc_pm_init(PCMachineState *pcms, Error **errp)
     return true;
 }
 
+/* Legacy replacement gives IRQ 0 and 8 to the HPET: its "legacy" line n
+ * silences the device at path through that device's "hpet-legacy" input
+ * (a device without one, e.g. kvm-pit, keeps driving its IRQ). */
+static void pc_hpet_legacy_connect(DeviceState *hpet, int n, const char *path)
+{
+    Object *obj = object_resolve_path(path, NULL);
+    NamedGPIOList *in;
+
+    if (!obj) {
+        return;
+    }
+    in = qdev_get_named_gpio_list(DEVICE(obj), "hpet-legacy");
+    if (in->num_in) {
+        qdev_connect_gpio_out_named(hpet, "legacy", n, in->in[0]);
+    }
+}
+
 static bool pc_hpet_init(PCMachineState *pcms, Error **errp)
 {
     /* Not /machine/hpet: that name is the machine's "hpet" property. */
@@ -222,6 +239,8 @@ static bool pc_hpet_init(PCMachineState *pcms, Error **errp)
     for (int i = 0; outs && i < outs->num_out && i < PC_NUM_GSI; i++) {
         qdev_connect_gpio_out(dev, i, pcms->gsi[i]);
     }
+    pc_hpet_legacy_connect(dev, 0, "/machine/pit");
+    pc_hpet_legacy_connect(dev, 1, "/machine/rtc");
     return true;
 }
 
@@ -290,11 +309,10 @@ static bool pc_cpus_init(PCMachineState *pcms, Error **errp)
     MachineState *ms = MACHINE(pcms);
 
     for (unsigned i = 0; i < ms->smp.cpus; i++) {
-        X86CPU *cpu = x86_cpu_new(ms, i, errp);
-        if (!cpu) {
+        /* x86_cpu_new() adds the CPU to ms->cpus. */
+        if (!x86_cpu_new(ms, i, errp)) {
             return false;
         }
-        g_ptr_array_add(ms->cpus, CPU(cpu));
     }
     return true;
 }
@@ -310,10 +328,11 @@ static bool pc_init_all(PCMachineState *pcms, Error **errp)
     if (ms->acpi && !pc_pm_init(pcms, errp)) {
         return false;
     }
-    if (ms->hpet && !pc_hpet_init(pcms, errp)) {
+    /* After the ISA devices: the HPET connects to the PIT and RTC. */
+    if (!pc_isa_devices_init(pcms, errp)) {
         return false;
     }
-    if (!pc_isa_devices_init(pcms, errp)) {
+    if (ms->hpet && !pc_hpet_init(pcms, errp)) {
         return false;
     }
     pc_build_e820(pcms);
@@ -346,7 +365,7 @@ static void pc_machine_class_init(ObjectClass *oc, void *data)
     mc->alias = "pc";
     mc->desc = "Standard PC (i440FX + PIIX, 1996)";
     mc->is_default = true;
-    mc->max_cpus = 288;
+    mc->max_cpus = 255;        /* QEMU 7.2's i440fx limit */
     mc->default_ram_size = 128 * MiB;
     mc->default_cpu_type = X86_CPU_TYPE_NAME("qemu64");
     mc->init = pc_init;

@@ -128,12 +128,18 @@ void boot_add_identity_paging(BootImage *img)
 BootImage *x86_load_kernel(const X86BootInput *in, Error **errp)
 {
     static BootImage *(*const loaders[])(const X86BootInput *, Error **) = {
-        linux_boot_load, pvh_boot_load, multiboot_load,
+        /* QEMU's order: a multiboot header wins over a PVH note. */
+        linux_boot_load, multiboot_load, pvh_boot_load,
     };
     Error *err = NULL;
 
     for (unsigned i = 0; i < ARRAY_SIZE(loaders); i++) {
         BootImage *img = loaders[i](in, &err);
+        if (img && !img->regs.rsp) {
+            /* Firmware would leave a usable stack; 32-bit entries
+             * (multiboot, PVH) may call before setting their own. */
+            img->regs.rsp = BOOT_STACK_TOP;
+        }
         if (img || err) {
             error_propagate(errp, err);
             return img;

@@ -421,6 +421,22 @@ static const MemoryRegionOps elcr_io_ops = {
     .valid = { .min_access_size = 1, .max_access_size = 1 },
 };
 
+void pic_firmware_setup(DeviceState *dev, uint8_t vector_base, uint8_t imr)
+{
+    PICState *s;
+
+    if (object_dynamic_cast(OBJECT(dev), TYPE_KVM_I8259)) {
+        kvm_pic_firmware_setup(dev, vector_base, imr);
+        return;
+    }
+    s = ISA_I8259(dev);
+    pic_io_write(s, 0, 0x11, 1);                 /* ICW1: edge, cascade, IC4 */
+    pic_io_write(s, 1, vector_base, 1);          /* ICW2 */
+    pic_io_write(s, 1, s->master ? 0x04 : 0x02, 1); /* ICW3 */
+    pic_io_write(s, 1, ICW4_UPM, 1);             /* ICW4: 8086 mode */
+    pic_io_write(s, 1, imr, 1);                  /* OCW1 */
+}
+
 static void pic_reset(DeviceState *dev)
 {
     PICState *s = ISA_I8259(dev);

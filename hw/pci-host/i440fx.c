@@ -118,6 +118,28 @@ static void i440fx_write_config(PCIDevice *d, uint32_t addr, uint32_t val,
     }
 }
 
+/*
+ * Nothing on PCI claims 0xa0000-0xbffff unless a VGA card does: the
+ * transaction master-aborts (reads all-ones, writes dropped) instead of
+ * falling through to the DRAM behind the closed SMRAM window.
+ */
+static uint64_t vga_hole_read(void *opaque, hwaddr addr, unsigned size)
+{
+    return ~0ULL;
+}
+
+static void vga_hole_write(void *opaque, hwaddr addr, uint64_t val,
+                           unsigned size)
+{
+}
+
+static const MemoryRegionOps vga_hole_ops = {
+    .read = vga_hole_read,
+    .write = vga_hole_write,
+    .valid = { .min_access_size = 1, .max_access_size = 8,
+               .unaligned = true },
+};
+
 static void i440fx_init_regions(PCII440FXState *s)
 {
     Object *owner = OBJECT(s);
@@ -143,6 +165,11 @@ static void i440fx_init_regions(PCII440FXState *s)
         }
         seg->current = PAM_PCI;
     }
+    /* Below any VGA device's legacy window (those use priority >= 0). */
+    memory_region_init_io(&s->vga_hole, owner, &vga_hole_ops, s,
+                          "pci-vga-hole", SMRAM_SIZE);
+    memory_region_add_subregion_overlap(s->pci_memory, SMRAM_BASE,
+                                        &s->vga_hole, -1000);
     memory_region_init_alias(&s->smram_window, owner, "smram-region",
                              s->pci_memory, SMRAM_BASE, SMRAM_SIZE);
     memory_region_add_subregion_overlap(s->system_memory, SMRAM_BASE,
@@ -197,6 +224,8 @@ static void i440fx_exit(PCIDevice *d)
     }
     memory_region_del_subregion(s->system_memory, &s->smram_window);
     memory_region_destroy(&s->smram_window);
+    memory_region_del_subregion(s->pci_memory, &s->vga_hole);
+    memory_region_destroy(&s->vga_hole);
     memory_region_transaction_commit();
     s->regions_ready = false;
 }

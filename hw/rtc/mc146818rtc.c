@@ -71,6 +71,7 @@ typedef struct RTCState {
     bool nmi_masked;
     int64_t offset_ns;        /* UTC ns = virtual clock + offset_ns */
     int64_t pf_last;          /* last periodic slot accounted in PF */
+    bool hpet_legacy;         /* HPET legacy replacement owns IRQ 8 */
 
     /* host side */
     qemu_irq irq;
@@ -164,8 +165,10 @@ static int64_t rtc_time_from_regs(RTCState *s)
     }
     tm.tm_mday = from_reg(s, s->cmos[REG_MDAY]);
     tm.tm_mon = from_reg(s, s->cmos[REG_MONTH]) - 1;
-    if (century < 19 || century > 99) {
-        century = year < 70 ? 20 : 19;   /* no usable century byte */
+    /* No usable century byte (or one that would overflow the 64-bit
+     * nanosecond clock past 2262): pick the obvious one. */
+    if (century < 19 || century > 21) {
+        century = year < 70 ? 20 : 19;
     }
     tm.tm_year = century * 100 + year - 1900;
     return timegm(&tm);
@@ -192,7 +195,17 @@ static void rtc_update_irq(RTCState *s)
     uint8_t pending = s->cmos[RTC_REG_C] & s->cmos[RTC_REG_B] &
                       (REGC_PF | REGC_AF | REGC_UF);
 
-    qemu_set_irq(s->irq, pending != 0);
+    qemu_set_irq(s->irq, pending != 0 && !s->hpet_legacy);
+}
+
+/* GPIO in "hpet-legacy": while high the chipset gives IRQ 8 to HPET
+ * timer 1; REG_C still latches, IRQF just goes nowhere. */
+static void rtc_hpet_legacy(void *opaque, int n, int level)
+{
+    RTCState *s = opaque;
+
+    s->hpet_legacy = level;
+    rtc_update_irq(s);
 }
 
 /* ---- periodic interrupt ---- */
@@ -499,6 +512,7 @@ static bool rtc_realize(DeviceState *dev, Error **errp)
     rtc_regs_from_time(s, host_secs);
 
     s->irq = isa_get_irq(ISA_DEVICE(dev), s->isairq);
+    qdev_init_gpio_in_named(dev, rtc_hpet_legacy, "hpet-legacy", 1);
     s->periodic_timer = timer_new_ns(KEMU_CLOCK_VIRTUAL, rtc_periodic_cb, s);
     s->second_timer = timer_new_ns(KEMU_CLOCK_VIRTUAL, rtc_second_cb, s);
     memory_region_init_io(&s->io, OBJECT(dev), &rtc_io_ops, s, "rtc", 2);
@@ -552,6 +566,7 @@ static const StateField rtc_fields[] = {
     STATE_BOOL(nmi_masked, RTCState),
     STATE_INT64(offset_ns, RTCState),
     STATE_INT64(pf_last, RTCState),
+    STATE_BOOL(hpet_legacy, RTCState),
     STATE_END
 };
 

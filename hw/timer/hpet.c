@@ -261,7 +261,8 @@ static void hpet_set_config(HPETState *s, uint64_t val)
         }
     }
     if ((old ^ s->config) & HPET_CFG_LEGACY) {
-        qemu_set_irq(s->legacy_irq, !!(s->config & HPET_CFG_LEGACY));
+        qemu_set_irq(s->legacy_irq[0], !!(s->config & HPET_CFG_LEGACY));
+        qemu_set_irq(s->legacy_irq[1], !!(s->config & HPET_CFG_LEGACY));
     }
     hpet_update_lines(s);
 }
@@ -434,7 +435,8 @@ static void hpet_reset(DeviceState *dev)
     s->counter = 0;
     s->counter_base_ns = clock_get_ns(KEMU_CLOCK_VIRTUAL);
     if (s->config & HPET_CFG_LEGACY) {
-        qemu_set_irq(s->legacy_irq, 0);
+        qemu_set_irq(s->legacy_irq[0], 0);
+        qemu_set_irq(s->legacy_irq[1], 0);
     }
     s->config = 0;
     s->isr = 0;
@@ -454,7 +456,7 @@ static bool hpet_realize(DeviceState *dev, Error **errp)
         t->timer = timer_new_ns(KEMU_CLOCK_VIRTUAL, hpet_timer_cb, t);
     }
     qdev_init_gpio_out(dev, s->irqs, HPET_NUM_IRQ_ROUTES);
-    qdev_init_gpio_out_named(dev, &s->legacy_irq, "legacy", 1);
+    qdev_init_gpio_out_named(dev, s->legacy_irq, "legacy", 2);
     memory_region_init_io(&s->iomem, OBJECT(dev), &hpet_ops, s, "hpet",
                           HPET_LEN);
     memory_region_add_subregion(get_system_memory(), s->base, &s->iomem);

@@ -54,6 +54,7 @@ typedef struct PITState {
     qemu_irq irq;
     Timer *timer;           /* channel 0 OUT transitions */
     PITChannel ch[3];
+    bool hpet_legacy;       /* HPET legacy replacement owns IRQ 0 */
 } PITState;
 
 OBJECT_DECLARE_SIMPLE_TYPE(PITState, ISA_PIT)
@@ -89,6 +90,7 @@ static int pit_post_load(void *opaque, int version);
 
 static const StateField pit_fields[] = {
     STATE_STRUCT_ARRAY(ch, PITState, 3, PITChannel, &pit_channel_state),
+    STATE_BOOL(hpet_legacy, PITState),
     STATE_END
 };
 static const StateDesc pit_state = {
@@ -239,6 +241,12 @@ static void pit_irq_update(PITState *s)
     int64_t now = clock_get_ns(KEMU_CLOCK_VIRTUAL);
     bool out = pit_out(c, now);
 
+    if (s->hpet_legacy) {
+        /* IRQ 0 is the HPET's: nothing to drive, nothing to wait for.
+         * OUT is a function of time, recomputed when we get it back. */
+        timer_del(s->timer);
+        return;
+    }
     if (out != c->irq_level) {
         c->irq_level = out;
         qemu_set_irq(s->irq, out);
@@ -630,10 +638,34 @@ static void pit_reset(DeviceState *dev)
     }
 }
 
+/*
+ * GPIO in "hpet-legacy": high while the HPET's legacy replacement route
+ * takes IRQ 0 away from channel 0 (the chipset disconnects OUT0).
+ */
+static void pit_hpet_legacy(void *opaque, int n, int level)
+{
+    PITState *s = opaque;
+
+    if (s->hpet_legacy == !!level) {
+        return;
+    }
+    s->hpet_legacy = level;
+    if (level) {
+        if (s->ch[0].irq_level) {
+            qemu_set_irq(s->irq, 0);
+        }
+    } else {
+        /* The line is low; drive whatever OUT is now. */
+        s->ch[0].irq_level = false;
+    }
+    pit_irq_update(s);
+}
+
 static void pit_instance_init(Object *obj)
 {
     PITState *s = ISA_PIT(obj);
     qdev_init_gpio_out(DEVICE(s), &s->irq, 1);
+    qdev_init_gpio_in_named(DEVICE(s), pit_hpet_legacy, "hpet-legacy", 1);
 }
 
 static bool pit_realize(DeviceState *dev, Error **errp)

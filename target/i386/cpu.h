@@ -275,6 +275,7 @@ typedef struct CPUX86State {
     uint64_t tsc;
     uint64_t tsc_aux;
     uint64_t tsc_adjust;
+    uint64_t arch_capabilities;  /* MSR 0x10a: constant, the host's */
     uint64_t tsc_deadline;
     uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
     uint64_t star, lstar, cstar, fmask;

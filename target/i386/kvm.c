@@ -12,6 +12,7 @@
 #include "accel/kvm/kvm-int.h"
 #include "target/i386/cpu.h"
 #include "target/i386/kvm-filter.h"
+#include "target/i386/cpu-models.h"
 #include "hw/intc/apic.h"
 #include "sysemu/runstate.h"
 #include "util/log.h"
@@ -256,6 +257,22 @@ static int kvm_msr_rw(CPUState *cs, bool write, uint32_t idx, uint64_t *val)
     return r;
 }
 
+/* A feature MSR's value from the system fd (KVM_CAP_GET_MSR_FEATURES). */
+static bool host_feature_msr(uint32_t idx, uint64_t *val)
+{
+    struct {
+        struct kvm_msrs hdr;
+        struct kvm_msr_entry e;
+    } m = { .hdr.nmsrs = 1, .e = { .index = idx } };
+
+    if (!kvm_check_extension(KVM_CAP_GET_MSR_FEATURES) ||
+        kvm_ioctl(KVM_GET_MSRS, &m) != 1) {
+        return false;
+    }
+    *val = m.e.data;
+    return true;
+}
+
 /*
  * Every MSR we sync is tried once per vCPU: listed by KVM, advertised by
  * our CPUID, read back and written. One the host refuses is dropped, with
@@ -281,8 +298,27 @@ static bool kvm_probe_msrs(CPUState *cs, Error **errp)
         if (m->index == MSR_IA32_TSC_DEADLINE && !kvm_irqchip_in_kernel()) {
             continue;   /* the userspace LAPIC serves it */
         }
-        if (kvm_msr_rw(cs, false, m->index, &val) != 1 ||
+        if (m->index == MSR_IA32_ARCH_CAPABILITIES) {
+            /* Not guest state but a model constant: the host's value, as
+             * KVM reports it for the VM (a "feature MSR"). */
+            if (!host_feature_msr(m->index, &val)) {
+                val = 0;
+            }
+            cpu->env.arch_capabilities = val;
+        }
+        if ((m->index != MSR_IA32_ARCH_CAPABILITIES &&
+             kvm_msr_rw(cs, false, m->index, &val) != 1) ||
             kvm_msr_rw(cs, true, m->index, &val) != 1) {
+            if (m->feature_bit && cpu->enforce_cpuid) {
+                /* The feature cannot be given as asked: enforce fails. */
+                g_autofree char *d = x86_feature_describe(
+                    m->feature_word, __builtin_ctz(m->feature_bit));
+                warn_report("host doesn't support requested feature: %s "
+                            "(KVM refuses MSR 0x%x)", d, m->index);
+                error_setg(errp, "Host doesn't support requested features");
+                g_array_free(use, true);
+                return false;
+            }
             if (!g_hash_table_contains(msr_warned,
                                        GUINT_TO_POINTER(m->index))) {
                 g_hash_table_add(msr_warned, GUINT_TO_POINTER(m->index));
@@ -341,6 +377,7 @@ static uint64_t *msr_field(CPUX86State *env, uint32_t idx)
     case MSR_IA32_MISC_ENABLE: return &env->misc_enable;
     case MSR_IA32_FEATURE_CONTROL: return &env->feature_control;
     case MSR_IA32_SPEC_CTRL: return &env->spec_ctrl;
+    case MSR_IA32_ARCH_CAPABILITIES: return &env->arch_capabilities;
     case MSR_MCG_STATUS: return &env->mcg_status;
     case MSR_MTRRdefType: return &env->mtrr_deftype;
     case MSR_MTRRfix64K_00000: return &env->mtrr_fixed[0];
@@ -777,7 +814,59 @@ void kvm_arch_put_registers(CPUState *cs, unsigned force)
 
 void kvm_arch_reset_vcpu(CPUState *cs)
 {
-    /* env already holds the reset state (cpu.c); nothing cached. */
+    /* env already holds the reset state (cpu.c); nothing cached. With the
+     * LAPIC in the kernel, KVM_RUN itself waits for SIPI and sleeps in
+     * HLT (mp_state): the thread must keep entering it. */
+    if (kvm_irqchip_in_kernel()) {
+        cs->halted = false;
+    }
+}
+
+/* ---- the guest TSC, for the userspace LAPIC's TSC-deadline timer ---- */
+
+static int64_t tsc_offset;      /* guest TSC - host TSC, last measured */
+
+static uint64_t host_rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/*
+ * On the vCPU's own thread (wrmsr exits, where deadlines are armed) the
+ * TSC is read from KVM exactly; elsewhere (a vCPU ioctl would wait for
+ * KVM_RUN to end) the host TSC plus the last offset seen. KVM does not
+ * scale the TSC unless asked, so both tick at the host's rate.
+ */
+static uint64_t kvm_guest_tsc(CPUState *cs)
+{
+    uint64_t v = 0;
+
+    if (cs && cs == current_cpu_get() && cs->accel &&
+        kvm_msr_rw(cs, false, MSR_IA32_TSC, &v) == 1) {
+        __atomic_store_n(&tsc_offset, (int64_t)(v - host_rdtsc()),
+                         __ATOMIC_RELAXED);
+        return v;
+    }
+    return host_rdtsc() + __atomic_load_n(&tsc_offset, __ATOMIC_RELAXED);
+}
+
+static void kvm_install_tsc_source(CPUState *cs)
+{
+    static bool done;
+    int khz;
+
+    if (done || kvm_irqchip_in_kernel()) {
+        return;
+    }
+    khz = kvm_check_extension(KVM_CAP_GET_TSC_KHZ) ?
+          kvm_vcpu_ioctl(cs, KVM_GET_TSC_KHZ, NULL) : -1;
+    if (khz > 0) {
+        apic_set_tsc_source(kvm_guest_tsc, (uint64_t)khz * 1000);
+        tsc_offset = -(int64_t)host_rdtsc();   /* a new vCPU's TSC is ~0 */
+        done = true;
+    }
 }
 
 /* ---- vCPU creation ---- */
@@ -796,6 +885,7 @@ bool kvm_arch_init_vcpu(CPUState *cs, Error **errp)
     if (!kvm_probe_msrs(cs, errp)) {
         return false;
     }
+    kvm_install_tsc_source(cs);
     if (kvm_state->have_sync_regs) {
         cs->accel->run->kvm_valid_regs = KVM_SYNC_X86_REGS |
                                          KVM_SYNC_X86_SREGS |
@@ -877,9 +967,27 @@ bool kvm_arch_pre_run(CPUState *cs)
     if (!kvm_irqchip_in_kernel()) {
         return kvm_userspace_events(cs);
     }
+    cs->halted = false;
     if (cs->interrupt_request & CPU_INTERRUPT_NMI) {
         cpu_reset_interrupt(cs, CPU_INTERRUPT_NMI);
         kvm_vcpu_ioctl(cs, KVM_NMI, NULL);
+    }
+    if (kvm_irqchip_mode() == KERNEL_IRQCHIP_SPLIT) {
+        /* The userspace 8259 reaches the in-kernel LAPIC's LINT0 as an
+         * ExtINT: KVM_INTERRUPT when KVM says the LAPIC takes it. */
+        struct kvm_run *run = cs->accel->run;
+        run->request_interrupt_window = 0;
+        if (cs->interrupt_request & CPU_INTERRUPT_HARD) {
+            if (run->ready_for_interrupt_injection && run->if_flag) {
+                int vec = x86_intc_get_interrupt(cs);
+                if (vec >= 0) {
+                    struct kvm_interrupt irq = { .irq = vec };
+                    kvm_vcpu_ioctl(cs, KVM_INTERRUPT, &irq);
+                }
+            }
+            run->request_interrupt_window =
+                !!(cs->interrupt_request & CPU_INTERRUPT_HARD);
+        }
     }
     return true;
 }
@@ -887,10 +995,18 @@ bool kvm_arch_pre_run(CPUState *cs)
 void kvm_arch_post_run(CPUState *cs)
 {
     AccelCPUState *a = cs->accel;
+    X86CPU *cpu = X86_CPU(cs);
 
     a->valid = 0;
     a->dirty = 0;
     a->run->kvm_dirty_regs = 0;
+    if (!kvm_irqchip_in_kernel() && cpu->apic) {
+        /* mov to CR8 does not exit: the guest's TPR comes back here
+         * (only on change: an MMIO-written TPR keeps its low nibble). */
+        if ((apic_get_tpr(cpu->apic) >> 4) != (a->run->cr8 & 0xf)) {
+            apic_set_tpr(cpu->apic, a->run->cr8 << 4);
+        }
+    }
 }
 
 static int handle_msr_exit(CPUState *cs, struct kvm_run *run, bool write)

@@ -310,7 +310,8 @@ class TestRunstate(CmdlineCase):
             log = os.path.join(d, "qtest.log")
             with QTest(["-qtest-log", log]) as q:
                 q.ok("writeb 0x100000 0x1")
-            text = open(log).read()
+            with open(log) as f:
+                text = f.read()
             self.assertRegex(text, r"\[R \+\d+\.\d+\] writeb 0x100000 0x1")
             self.assertRegex(text, r"\[S \+\d+\.\d+\] OK")
 
@@ -322,7 +323,8 @@ class TestCharOutputs(CmdlineCase):
             with QTest(["-debugcon", "file:" + path]) as q:
                 for c in b"hi!":
                     q.outb(0xe9, c)
-            self.assertEqual(open(path, "rb").read(), b"hi!")
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(), b"hi!")
 
     def test_serial_file(self):
         with tempfile.TemporaryDirectory() as d:
@@ -330,7 +332,8 @@ class TestCharOutputs(CmdlineCase):
             with QTest(["-serial", "file:" + path]) as q:
                 for c in b"OK\n":
                     q.outb(0x3f8, c)
-            self.assertEqual(open(path, "rb").read(), b"OK\n")
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(), b"OK\n")
 
     def test_nographic_serial_on_stdout(self):
         q = QTest(["-nographic"], nodefaults=False)

@@ -116,6 +116,53 @@ class TestGuestsKVM(GuestTest):
         self.assertIn("vCPUs online : 2 of 2", r.stdout)
         self.assertIn("timer ticks  : 50", r.stdout)
 
+    def test_internal_error_dumps_and_exits(self):
+        r = self.boot("int3.mb", status=None)
+        if "KVM internal error" not in r.stderr:
+            # Hardware KVM: an ordinary #BP the guest handles itself.
+            self.assertEqual(r.returncode, PASS, r.stdout + r.stderr)
+            self.assertIn("int3 handled by the guest", r.stdout)
+            return
+        self.assertNotIn(r.returncode, (0, PASS, -9), r.stderr)
+        for reg in ("RAX=", "RIP=", "CS =", "CR0=", "EFER="):
+            self.assertIn(reg, r.stderr)
+        self.assertIn("int3 at CPL0", r.stdout)
+
+
+@unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
+class TestCPUModels(GuestTest):
+    """Named models start on any host: what KVM cannot give (CPUID bits,
+    MSRs it lists but refuses, like IA32_ARCH_CAPABILITIES on some hosts)
+    is dropped with one warning per cause, as QEMU's "check" does."""
+
+    def check_model(self, model, *args):
+        r = self.boot("hello.mb", "-cpu", model, *args)
+        msr_warnings = [l for l in r.stderr.splitlines()
+                        if "0x10a" in l or "arch-capabilities" in l]
+        self.assertLessEqual(len(msr_warnings), 1, r.stderr)
+        return r
+
+    def test_cpu_host(self):
+        self.check_model("host")
+
+    def test_cpu_max(self):
+        self.check_model("max")
+
+    def test_cpu_max_smp(self):
+        self.check_model("max", "-smp", "2")
+
+    def test_cpu_qemu64(self):
+        self.check_model("qemu64")
+
+    def test_enforce_fails_cleanly(self):
+        # pni (SSE3) on top of the host model: missing on some hosts.
+        r = self.boot("hello.mb", "-cpu", "host,pni=on,enforce", status=None)
+        if r.returncode == PASS:
+            return          # this host has SSE3
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("Host doesn't support requested features", r.stderr)
+        self.assertNotIn("TEST PASS", r.stdout)
+
 
 @unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
 class TestDirectBoot(GuestTest):

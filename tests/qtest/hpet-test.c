@@ -132,6 +132,39 @@ static void test_masked(void)
     qtest_quit(s);
 }
 
+/* Legacy replacement takes IRQ 0 from the PIT and IRQ 8 from the RTC,
+ * even with the HPET's counter halted; clearing it gives them back. */
+static void test_legacy_silences_pit_rtc(void)
+{
+    QTestState *s = qtest_init(NULL);
+
+    qtest_irq_intercept_in(s, "/machine/ioapic");
+    /* PIT channel 0, mode 0: OUT rises after 100 ticks and stays up. */
+    qtest_outb(s, 0x43, 0x30);
+    qtest_outb(s, 0x40, 100);
+    qtest_outb(s, 0x40, 0);
+    /* RTC periodic interrupt at 1024 Hz. */
+    qtest_outb(s, 0x70, 0x0b);
+    qtest_outb(s, 0x71, qtest_inb(s, 0x71) | 0x40);
+
+    qtest_writel(s, CFG, CFG_LEGACY);
+    qtest_clock_step(s, 2000000);
+    g_assert_false(qtest_get_irq(s, PIN_T0));
+    g_assert_false(qtest_get_irq(s, PIN_T1));
+
+    qtest_writel(s, CFG, 0);
+    g_assert_true(qtest_get_irq(s, PIN_T0));
+    g_assert_true(qtest_get_irq(s, PIN_T1));
+
+    /* Back in legacy mode both drop at once; REG C still latches PF. */
+    qtest_writel(s, CFG, CFG_LEGACY);
+    g_assert_false(qtest_get_irq(s, PIN_T0));
+    g_assert_false(qtest_get_irq(s, PIN_T1));
+    qtest_outb(s, 0x70, 0x0c);
+    g_assert_cmphex(qtest_inb(s, 0x71) & 0xc0, ==, 0xc0);
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -140,5 +173,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hpet/oneshot-level", test_oneshot_level);
     g_test_add_func("/hpet/periodic", test_periodic);
     g_test_add_func("/hpet/masked", test_masked);
+    g_test_add_func("/hpet/legacy-silences-pit-rtc",
+                    test_legacy_silences_pit_rtc);
     return g_test_run();
 }

@@ -82,6 +82,7 @@ static void set_time(QTestState *s, uint8_t b, const uint8_t regs[7])
     for (int i = 0; i < 7; i++) {
         cmos_write(s, idx[i], regs[i]);
     }
+    cmos_write(s, 0x32, (b & 0x04) ? 20 : 0x20);      /* century */
     cmos_write(s, REG_B, b);
 }
 

@@ -38,6 +38,24 @@ static void kvm_pic_reset(DeviceState *dev)
     kvm_irqchip_set(&c);
 }
 
+void kvm_pic_firmware_setup(DeviceState *dev, uint8_t vector_base,
+                            uint8_t imr)
+{
+    KVMPICState *s = KVM_I8259(dev);
+    struct kvm_irqchip c;
+
+    if (!kvm_irqchip_get(chip_id(s), &c)) {
+        return;
+    }
+    c.chip.pic.irq_base = vector_base & 0xf8;
+    c.chip.pic.imr = imr;
+    c.chip.pic.init4 = 1;
+    c.chip.pic.init_state = 0;
+    c.chip.pic.auto_eoi = 0;
+    c.chip.pic.isr = 0;
+    kvm_irqchip_set(&c);
+}
+
 static int kvm_pic_pre_save(void *opaque)
 {
     KVMPICState *s = opaque;

@@ -7,9 +7,25 @@
  */
 #include "accel/kvm/kvm-int.h"
 #include "sysemu/interrupts.h"
+#include "hw/qdev.h"
 #include "util/log.h"
 
 #define US (&irq_userspace_backend)
+
+/*
+ * Last level sent per GSI (-1: unknown). Devices re-assert their lines on
+ * every register access (a UART on each byte); an unchanged level changes
+ * nothing in KVM's PIC or IOAPIC (a level-triggered line still asserted is
+ * re-delivered by KVM at EOI), so the ioctl is skipped. Forgotten at
+ * reset, when the kernel chips are reset under us.
+ */
+#define GSI_CACHE 24
+static int8_t gsi_level[GSI_CACHE];
+
+static void kvm_gsi_cache_reset(void *opaque)
+{
+    memset(gsi_level, -1, sizeof(gsi_level));
+}
 
 static void kvm_set_gsi(void *opaque, int gsi, int level)
 {
@@ -18,6 +34,12 @@ static void kvm_set_gsi(void *opaque, int gsi, int level)
     if (!kvm_ioapic_in_kernel()) {
         US->set_gsi(US->opaque, gsi, level);
         return;
+    }
+    if (gsi >= 0 && gsi < GSI_CACHE) {
+        if (gsi_level[gsi] == !!level) {
+            return;
+        }
+        gsi_level[gsi] = !!level;
     }
     if (kvm_vm_ioctl(KVM_IRQ_LINE, &l) < 0) {
         kemu_log_mask(LOG_GUEST_ERROR, "kvm: KVM_IRQ_LINE gsi %d failed\n",
@@ -188,5 +210,7 @@ void kvm_irq_backend_install(void)
             warn_report("kvm: could not set up GSI routing");
         }
     }
+    kvm_gsi_cache_reset(NULL);
+    qemu_register_reset(kvm_gsi_cache_reset, NULL);
     irq_backend_set(&kvm_irq_backend);
 }

@@ -19,6 +19,7 @@
 #define BOOT_INFO_END       0x9f000
 #define BOOT_ZEROPAGE_ADDR  0x10000  /* Linux boot_params (in the info area) */
 #define BOOT_KERNEL_ADDR    0x100000 /* protected-mode kernel */
+#define BOOT_STACK_TOP      0x9f000  /* initial ESP, grows into free space */
 
 #define BOOT_CS 0x10                 /* Linux's __BOOT_CS */
 #define BOOT_DS 0x18                 /* Linux's __BOOT_DS */

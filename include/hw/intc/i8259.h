@@ -43,4 +43,14 @@ bool pic_get_output(DeviceState *pic);
  * NULL when there is no userspace PIC. */
 DeviceState *i8259_get_master(void);
 
+/*
+ * What PC firmware leaves the PIC as before jumping to an OS: initialised
+ * (ICW1-4, edge-triggered, 8086 mode, cascade on IR2), IRQs at
+ * vector_base, IMR set. Direct kernel boot has no firmware, so the board
+ * does it at reset. Works on "isa-i8259" and "kvm-i8259".
+ */
+void pic_firmware_setup(DeviceState *pic, uint8_t vector_base, uint8_t imr);
+void kvm_pic_firmware_setup(DeviceState *pic, uint8_t vector_base,
+                            uint8_t imr);
+
 #endif

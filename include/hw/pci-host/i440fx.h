@@ -35,6 +35,7 @@ typedef struct PCII440FXState {
     MemoryRegion *ram;
     PAMSegment pam[I440FX_PAM_SEGMENTS];
     MemoryRegion smram_window;      /* PCI (VGA) view of 0xa0000-0xbffff */
+    MemoryRegion vga_hole;          /* master abort there when no VGA */
     bool regions_ready;
 } PCII440FXState;
 

@@ -5,8 +5,9 @@
  * or periodic, 32/64-bit, edge or level), routed to GSIs through the
  * device's output lines: GPIO out n (0..23) drives GSI n, which the
  * machine connects. With legacy replacement (LEG_RT_CNF) timer 0 goes to
- * line 0 and timer 1 to line 8, and named GPIO out "legacy" goes high so
- * the machine can silence the PIT and RTC.
+ * line 0 and timer 1 to line 8, and named GPIO outs "legacy" 0 and 1 go
+ * high so the machine can silence the PIT and the RTC (their "hpet-legacy"
+ * inputs).
  */
 #ifndef KEMU_HPET_H
 #define KEMU_HPET_H
@@ -46,7 +47,7 @@ struct HPETState {
     uint32_t intcap;        /* property "hpet-intcap": allowed routes */
     bool mapped;
     qemu_irq irqs[HPET_NUM_IRQ_ROUTES];
-    qemu_irq legacy_irq;
+    qemu_irq legacy_irq[2];      /* to the PIT, to the RTC */
     HPETTimer timers[HPET_NUM_TIMERS];
 
     uint64_t capability;
