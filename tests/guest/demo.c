@@ -5,7 +5,7 @@
 
 static volatile unsigned ticks;
 static volatile int online;
-static uint8_t ustack[8192] __attribute__((aligned(16)));
+static uint8_t ustack[8192] NOINIT;
 
 static void tick(struct frame *f)
 {

@@ -6,7 +6,7 @@
  * the Intel vendor ID and a 10 ns (100 MHz) counter period. */
 #include "guest.h"
 
-static uint8_t ustack[8192] __attribute__((aligned(16)));
+static uint8_t ustack[8192] NOINIT;
 
 static uint64_t port_work(uint64_t n)
 {

@@ -6,7 +6,7 @@
 
 static volatile int checked_in;
 static volatile uint64_t results[MAX_CPUS];
-static uint8_t user_stacks[MAX_CPUS][4096] __attribute__((aligned(16)));
+static uint8_t user_stacks[MAX_CPUS][4096] NOINIT;
 
 static void user_sum(uint64_t n)
 {

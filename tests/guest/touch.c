@@ -3,7 +3,7 @@
  * CPL3), then exits: the benchmark reads the emulator's peak RSS. */
 #include "guest.h"
 
-static uint8_t ustack[4096] __attribute__((aligned(16)));
+static uint8_t ustack[4096] NOINIT;
 
 static void touch(uint64_t mib)
 {

@@ -60,10 +60,11 @@ entry32_common:
     /* Zero .bss first: boot_type and boot_info live in .data. */
     movl    %edi, %ebx
     movl    $__bss_start, %edi
-    movl    $_end, %ecx
+    movl    $__bss_end, %ecx
     subl    %edi, %ecx
+    shrl    $2, %ecx
     xorl    %eax, %eax
-    rep stosb
+    rep stosl
     movl    %ebx, boot_type
     movl    %ebp, boot_info
 
@@ -117,10 +118,11 @@ entry64_linux:
     cld
     movq    %rsi, %rbp
     movl    $__bss_start, %edi
-    movl    $_end, %ecx
+    movl    $__bss_end, %ecx
     subl    %edi, %ecx
+    shrl    $3, %ecx
     xorl    %eax, %eax
-    rep stosb
+    rep stosq
     movl    $BOOT_LINUX64, boot_type
     movl    %ebp, boot_info
     /* Same tables as the 32-bit path; the loader's are fine to leave. */
@@ -197,6 +199,7 @@ gdt_ptr:
 pml4:   .skip 4096
 pdpt:   .skip 4096
 pd:     .skip 4096 * 4
+    .section .noinit, "aw", @nobits
     .balign 16
 boot_stack: .skip BOOT_STACK_SIZE
     .globl boot_stack_top

@@ -10,6 +10,9 @@
 #include <stdbool.h>
 #include "layout.h"
 
+/* For stacks: kept out of the .bss that start-up zeroes. */
+#define NOINIT __attribute__((section(".noinit"), aligned(16)))
+
 /* isa-debug-exit at 0xf4: status (v << 1) | 1, so 33 = pass, 35 = fail. */
 #define DEBUG_EXIT_PORT 0xf4
 #define EXIT_PASS 0x10

@@ -261,8 +261,8 @@ extern char boot_stack_top[];
 static uint64_t full_gdt[6 + 2 * MAX_CPUS] __attribute__((aligned(16)));
 static struct tss tss[MAX_CPUS];
 /* kstack: where interrupts from CPL3 land (TSS.RSP0); ap_stack: APs' own. */
-static uint8_t kstack[MAX_CPUS][AP_STACK_SIZE] __attribute__((aligned(16)));
-static uint8_t ap_stack[MAX_CPUS][AP_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t kstack[MAX_CPUS][AP_STACK_SIZE] NOINIT;
+static uint8_t ap_stack[MAX_CPUS][AP_STACK_SIZE] NOINIT;
 static struct idt_entry idt[256];
 static irq_handler_t handlers[256];
 static uint64_t user_rsp_slot[MAX_CPUS];
