@@ -149,9 +149,15 @@ static void rtc_regs_from_time(RTCState *s, int64_t secs)
     s->cmos[RTC_CENTURY] = to_reg(s, (tm.tm_year + 1900) / 100);
 }
 
+/* Nonsense registers (month 0xff, day 0x99...) normalise to dates far
+ * out; keep the guest clock where nanoseconds fit in 64 bits. */
+#define RTC_MIN_SECS  (-2208988800LL)     /* 1900-01-01 */
+#define RTC_MAX_SECS  7258118400LL        /* 2200-01-01 */
+
 static int64_t rtc_time_from_regs(RTCState *s)
 {
     struct tm tm = { 0 };
+    int64_t secs;
     uint8_t h = s->cmos[REG_HOUR];
     int year = from_reg(s, s->cmos[REG_YEAR]);
     int century = from_reg(s, s->cmos[RTC_CENTURY]);
@@ -171,7 +177,13 @@ static int64_t rtc_time_from_regs(RTCState *s)
         century = year < 70 ? 20 : 19;
     }
     tm.tm_year = century * 100 + year - 1900;
-    return timegm(&tm);
+    secs = timegm(&tm);
+    if (secs < RTC_MIN_SECS || secs > RTC_MAX_SECS) {
+        kemu_log_mask(LOG_GUEST_ERROR, "mc146818rtc: time registers out "
+                      "of range, clock clamped\n");
+        secs = secs < RTC_MIN_SECS ? RTC_MIN_SECS : RTC_MAX_SECS;
+    }
+    return secs;
 }
 
 /* Bring the time registers up to date (only while the clock runs). */

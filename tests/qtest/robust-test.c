@@ -96,9 +96,15 @@ static void fuzz_mmio(QTestState *s, uint64_t base, uint64_t size,
         uint64_t addr = base + rnd() % size;
         uint64_t v = rnd();
 
-        switch (rnd() % 5) {
+        switch (rnd() % 7) {
         case 0:
             qtest_writeb(s, addr, v);
+            break;
+        case 5:
+            qtest_writel(s, addr, v);           /* possibly unaligned */
+            break;
+        case 6:
+            qtest_readq(s, addr);
             break;
         case 1:
             qtest_writew(s, addr & ~1ull, v);
@@ -171,6 +177,63 @@ static void test_ports(void)
             qtest_clock_step(s, 1000 * 1000);
         }
     }
+    qtest_clock_step(s, 10 * 1000 * 1000);
+    assert_sane(s);
+    qtest_quit(s);
+}
+
+/* Where the devices are: index/data pairs and command sequences only
+ * happen when consecutive accesses land on the same device. */
+static const struct { uint16_t base, len; } dev_ports[] = {
+    { 0x20, 2 }, { 0xa0, 2 }, { 0x4d0, 2 },       /* PICs, ELCR */
+    { 0x40, 4 }, { 0x61, 1 },                     /* PIT, port 61 */
+    { 0x60, 1 }, { 0x70, 2 }, { 0x80, 1 },        /* i8042 data, RTC */
+    { 0x3f8, 8 }, { 0x2f8, 8 }, { 0x3e8, 8 }, { 0x2e8, 8 },
+    { 0xe9, 1 }, { 0xb2, 2 },                     /* debugcon, APM */
+    { PM_BASE, 0x40 }, { 0xafe0, 4 },             /* PM, GPE0 */
+};
+
+static void fuzz_device_ports(QTestState *s, unsigned count)
+{
+    for (unsigned i = 0; i < count; i++) {
+        unsigned d = rnd() % G_N_ELEMENTS(dev_ports);
+        unsigned port = dev_ports[d].base + rnd() % dev_ports[d].len;
+
+        if (port_excluded(port)) {
+            continue;
+        }
+        if (rnd() % 3) {
+            fuzz_port_write(s, port);
+        } else {
+            fuzz_port_read(s, port);
+        }
+        if (i % 1000 == 0) {
+            qtest_clock_step(s, rnd() % (2 * 1000 * 1000));
+        }
+    }
+}
+
+static void test_device_ports(void)
+{
+    QTestState *s = start();
+
+    fuzz_device_ports(s, 60000);
+    qtest_clock_step(s, 10 * 1000 * 1000);
+    assert_sane(s);
+    qtest_quit(s);
+}
+
+/* Other boards: no HPET or ACPI (holes where they were), two CPUs. */
+static void test_variants(void)
+{
+    QTestState *s;
+
+    rng_state = SEED;
+    s = qtest_init("-M pc,hpet=off,acpi=off -smp 2 -serial null");
+    fuzz_device_ports(s, 10000);
+    fuzz_mmio(s, 0xfec00000, 0x1000, 5000);
+    fuzz_mmio(s, 0xfed00000, 0x1000, 5000);
+    fuzz_mmio(s, 0xfee00000, 0x1000, 5000);
     qtest_clock_step(s, 10 * 1000 * 1000);
     assert_sane(s);
     qtest_quit(s);
@@ -270,8 +333,10 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/robust/ports", test_ports);
+    g_test_add_func("/robust/device-ports", test_device_ports);
     g_test_add_func("/robust/pci-config", test_pci_config);
     g_test_add_func("/robust/mmio", test_mmio);
     g_test_add_func("/robust/reset", test_reset);
+    g_test_add_func("/robust/variants", test_variants);
     return g_test_run();
 }
