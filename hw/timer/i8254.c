@@ -53,6 +53,7 @@ typedef struct PITState {
     MemoryRegion io;
     qemu_irq irq;
     Timer *timer;           /* channel 0 OUT transitions */
+    int64_t timer_due;      /* when it was armed for (host-side) */
     PITChannel ch[3];
     bool hpet_legacy;       /* HPET legacy replacement owns IRQ 0 */
 } PITState;
@@ -234,11 +235,16 @@ static int64_t pit_next_transition(PITChannel *c, int64_t now)
     return t;
 }
 
-/* Channel 0: drive IRQ 0 from OUT and wait for its next change. */
-static void pit_irq_update(PITState *s)
+/*
+ * Channel 0: drive IRQ 0 from OUT as it is at time 'now' and wait for its
+ * next change. The timer callback passes the time it was armed for, not
+ * the (later) time it runs: a mode 2 pulse is low for one input clock,
+ * shorter than any timer latency, and evaluating OUT late would skip it.
+ * Late transitions are then replayed in order, one callback each.
+ */
+static void pit_irq_update_at(PITState *s, int64_t now)
 {
     PITChannel *c = &s->ch[0];
-    int64_t now = clock_get_ns(KEMU_CLOCK_VIRTUAL);
     bool out = pit_out(c, now);
 
     if (s->hpet_legacy) {
@@ -253,15 +259,24 @@ static void pit_irq_update(PITState *s)
     }
     int64_t t = pit_next_transition(c, now);
     if (t >= 0) {
-        timer_mod_ns(s->timer, t > now ? t : now + 1);
+        s->timer_due = t > now ? t : now + 1;
+        timer_mod_ns(s->timer, s->timer_due);
     } else {
         timer_del(s->timer);
     }
 }
 
+static void pit_irq_update(PITState *s)
+{
+    pit_irq_update_at(s, clock_get_ns(KEMU_CLOCK_VIRTUAL));
+}
+
 static void pit_timer_cb(void *opaque)
 {
-    pit_irq_update(opaque);
+    PITState *s = opaque;
+    int64_t now = clock_get_ns(KEMU_CLOCK_VIRTUAL);
+
+    pit_irq_update_at(s, s->timer_due < now ? s->timer_due : now);
 }
 
 static int pit_post_load(void *opaque, int version)

@@ -64,6 +64,11 @@ class TestGuestsKVM(GuestTest):
         r = self.boot("ioapic.mb", "-machine", "kernel-irqchip=off")
         self.assertIn("masked pin delivers nothing", r.stdout)
 
+    def test_hpet_legacy_silences_pit(self):
+        for mode in ("on", "off", "split"):
+            r = self.boot("hpet-legacy.mb", "-machine", f"kernel-irqchip={mode}")
+            self.assertIn("no PIT ticks in legacy mode", r.stdout, mode)
+
     def test_smp_2(self):
         r = self.boot("smp.mb", "-smp", "2", append="cpus=2")
         self.assertIn("cpu 1 online", r.stdout)

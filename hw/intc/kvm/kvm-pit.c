@@ -37,6 +37,7 @@ static void kvm_pit_reset(DeviceState *dev)
     }
     /* Power-on: counters in mode 0 waiting for a count, gates of 0/1 up. */
     memset(st.channels, 0, sizeof(st.channels));
+    st.flags &= ~KVM_PIT_FLAGS_HPET_LEGACY;
     for (int i = 0; i < 3; i++) {
         st.channels[i].count = 0x10000;
         st.channels[i].gate = i != 2;
@@ -70,6 +71,22 @@ static bool kvm_pit_get_out(ISADevice *dev, int ch)
     return false;
 }
 
+/* GPIO in "hpet-legacy": while the HPET's legacy replacement route is on,
+ * the kernel PIT must stop driving IRQ 0 (the kernel does that for us). */
+static void kvm_pit_hpet_legacy(void *opaque, int n, int level)
+{
+    struct kvm_pit_state2 st;
+
+    if (pit_get(&st)) {
+        if (level) {
+            st.flags |= KVM_PIT_FLAGS_HPET_LEGACY;
+        } else {
+            st.flags &= ~KVM_PIT_FLAGS_HPET_LEGACY;
+        }
+        pit_put(&st);
+    }
+}
+
 static int kvm_pit_pre_save(void *opaque)
 {
     pit_get(&((KVMPITState *)opaque)->st);
@@ -99,6 +116,7 @@ static bool kvm_pit_realize(DeviceState *dev, Error **errp)
         return false;
     }
     ISA_DEVICE(dev)->ioport_id = KVM_PIT(dev)->iobase;
+    qdev_init_gpio_in_named(dev, kvm_pit_hpet_legacy, "hpet-legacy", 1);
     return true;
 }
 
