@@ -68,7 +68,7 @@ void accel_print_list(FILE *f)
 
     memcpy(sorted, accels, sizeof(accels[0]) * nr_accels);
     qsort(sorted, nr_accels, sizeof(sorted[0]), accel_cmp);
-    fprintf(f, "Accelerators supported in QEMU binary:\n");
+    fprintf(f, "Accelerators supported in kemu binary:\n");
     for (int i = 0; i < nr_accels; i++) {
         fprintf(f, "%s\n", sorted[i]->name);
     }

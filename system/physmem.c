@@ -160,11 +160,18 @@ static MemTxResult io_rw(AddressSpace *as, MemoryRegion *mr, hwaddr off,
             res = MEMTX_DECODE_ERROR;
         } else if (is_write) {
             uint64_t v = ld_le(buf, size);
+            kemu_log_mask(LOG_TRACE_IO, "%s write 0x%" HWADDR_PRIx
+                          " size %u value 0x%" PRIx64 " (%s)\n", as->name,
+                          as_addr, size, v, mr->name);
             if (!ioeventfd_check(as_is_pio(as), as_addr, size, v)) {
                 io_write_adjusted(mr, off, v, size);
             }
         } else {
-            st_le(buf, io_read_adjusted(mr, off, size), size);
+            uint64_t v = io_read_adjusted(mr, off, size);
+            kemu_log_mask(LOG_TRACE_IO, "%s read 0x%" HWADDR_PRIx
+                          " size %u value 0x%" PRIx64 " (%s)\n", as->name,
+                          as_addr, size, v, mr->name);
+            st_le(buf, v, size);
         }
         off += size;
         as_addr += size;

@@ -12,18 +12,17 @@ static const struct {
     const char *name;
     const char *help;
 } log_items[] = {
-    { LOG_OUT_ASM, "out_asm", "show generated host assembly code for each compiled TB" },
-    { LOG_IN_ASM, "in_asm", "show target assembly code for each compiled TB" },
-    { LOG_OP, "op", "show micro ops for each compiled TB" },
-    { LOG_INT, "int", "show interrupts/exceptions in short format" },
-    { LOG_EXEC, "exec", "show trace before each executed TB (lots of logs)" },
-    { LOG_CPU, "cpu", "show CPU registers before entering a TB (lots of logs)" },
-    { LOG_CPU_RESET, "cpu_reset", "show CPU state before CPU resets" },
-    { LOG_UNIMP, "unimp", "log unimplemented functionality" },
+    { LOG_OUT_ASM, "out_asm", "host code generated for each translated block (TCG)" },
+    { LOG_IN_ASM, "in_asm", "guest code of each translated block (TCG)" },
+    { LOG_OP, "op", "intermediate ops of each translated block (TCG)" },
+    { LOG_INT, "int", "interrupts and exceptions, one line each" },
+    { LOG_EXEC, "exec", "every block executed (TCG; very verbose)" },
+    { LOG_CPU, "cpu", "registers before every block (TCG; very verbose)" },
+    { LOG_CPU_RESET, "cpu_reset", "CPU registers at every CPU reset" },
+    { LOG_UNIMP, "unimp", "guest use of features kemu does not implement" },
     { LOG_GUEST_ERROR, "guest_errors",
-      "log when the guest OS does something invalid (eg accessing a\n"
-      "non-existent register)" },
-    { LOG_TRACE_IO, "trace_io", "log every port and MMIO access (slow)" },
+      "invalid guest actions (bad register, bad descriptor, bad access)" },
+    { LOG_TRACE_IO, "trace_io", "every port and MMIO access a device serves (slow)" },
 };
 
 void kemu_log(const char *fmt, ...)
