@@ -179,6 +179,21 @@ static void request_notify(void)
     main_loop_notify();
 }
 
+/*
+ * A vCPU that asks for a reset, shutdown or exit must not run on until the
+ * main loop has acted: park it (as QEMU does), so a guest never executes
+ * past its own power-off. Called with the BQL held on vCPU threads.
+ */
+static void cpu_stop_current(void)
+{
+    CPUState *cpu = current_cpu_get();
+
+    if (cpu) {
+        cpu->stop = true;
+        __atomic_store_n(&cpu->exit_request, 1, __ATOMIC_SEQ_CST);
+    }
+}
+
 void qemu_system_reset_request(ShutdownCause reason)
 {
     if (no_reboot && reason != SHUTDOWN_CAUSE_SUBSYSTEM_RESET) {
@@ -186,23 +201,21 @@ void qemu_system_reset_request(ShutdownCause reason)
     } else {
         __atomic_store_n(&reset_req, reason, __ATOMIC_SEQ_CST);
     }
-    /* The vCPU that asked must not run on until the reset is done. */
-    CPUState *cpu = current_cpu_get();
-    if (cpu) {
-        __atomic_store_n(&cpu->exit_request, 1, __ATOMIC_SEQ_CST);
-    }
+    cpu_stop_current();
     request_notify();
 }
 
 void qemu_system_shutdown_request(ShutdownCause reason)
 {
     __atomic_store_n(&shutdown_req, reason, __ATOMIC_SEQ_CST);
+    cpu_stop_current();
     request_notify();
 }
 
 void qemu_system_exit_request(int status)
 {
     __atomic_store_n(&exit_req, status + 1, __ATOMIC_SEQ_CST);
+    cpu_stop_current();
     request_notify();
 }
 

@@ -681,6 +681,18 @@ static void accel_apply_props(const AccelOps *ops, AccelChoice *ch,
     loc_pop();
 }
 
+/* How QEMU names accelerators in its fall-back messages. */
+static const char *accel_display_name(const char *name)
+{
+    if (!strcmp(name, "kvm")) {
+        return "KVM";
+    }
+    if (!strcmp(name, "qtest")) {
+        return "QTest";
+    }
+    return name;
+}
+
 static void configure_accel(VlConfig *c, MachineState *ms)
 {
     GArray *list = accel_choices(c, ms);
@@ -705,8 +717,17 @@ static void configure_accel(VlConfig *c, MachineState *ms)
             loc_push_option(ch->arg->typed, ch->arg->arg);
         }
         if (!ops) {
+            /* As QEMU: an unknown name is skipped when others follow. */
             error_report("invalid accelerator %s", ch->name);
-            exit(1);
+            if (ch->arg) {
+                loc_pop();
+            }
+            if (i + 1 >= list->len) {
+                exit(1);
+            }
+            error_report("falling back to %s", accel_display_name(
+                         g_array_index(list, AccelChoice, i + 1).name));
+            continue;
         }
         if (ch->arg) {
             loc_pop();
@@ -727,8 +748,8 @@ static void configure_accel(VlConfig *c, MachineState *ms)
             loc_pop();
         }
         if (i + 1 < list->len) {
-            error_report("falling back to %s",
-                         g_array_index(list, AccelChoice, i + 1).name);
+            error_report("falling back to %s", accel_display_name(
+                         g_array_index(list, AccelChoice, i + 1).name));
         }
     }
     if (!list->len) {

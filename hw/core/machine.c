@@ -16,7 +16,9 @@ static const char *const kernel_irqchip_names[] = {
 };
 
 static const Property machine_props[] = {
-    DEFINE_PROP_SIZE("ram-size", MachineState, ram_size, 0),
+    /* No static default: each machine type sets its own at instance init. */
+    { .name = "ram-size", .kind = PROP_KIND_SIZE,
+      .offset = offsetof(MachineState, ram_size) },
     DEFINE_PROP_STRING("accel", MachineState, accel),
     DEFINE_PROP_ENUM("kernel-irqchip", MachineState, kernel_irqchip,
                      KERNEL_IRQCHIP_ON, "OnOffSplit", kernel_irqchip_names),

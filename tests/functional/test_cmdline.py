@@ -180,6 +180,17 @@ class TestCpuAccel(CmdlineCase):
         self.assertError(["-accel", "foo"], "-accel foo: invalid accelerator foo")
         self.assertError(["-M", "accel=foo"], "invalid accelerator foo")
 
+    def test_invalid_accel_falls_back(self):
+        # As QEMU: an unknown name is reported and the next one is tried.
+        for args in (["-accel", "foo", "-accel", "qtest"],
+                     ["-M", "accel=foo:qtest"]):
+            r = run(args + ["-display", "none", "-qtest", "stdio"],
+                    timeout=30, input="")
+            self.assertEqual(r.status, 0, r)   # qtest ends at EOF
+            self.assertIn("invalid accelerator foo", r.err, r)
+            self.assertIn("falling back to QTest", r.err, r)
+            self.assertNotIn("kemu-system-x86_64: -accel qtest", r.err, r)
+
     def test_accel_and_machine_accel(self):
         self.assertError(["-accel", "qtest", "-M", "accel=qtest"],
                          'The -accel and "-machine accel=" options are '

@@ -115,6 +115,33 @@ class TestGuestsKVM(GuestTest):
         for i in range(4):
             self.assertIn(f"MADT cpu apic-id {i}", r.stdout)
 
+    def test_no_shutdown_parks_the_guest(self):
+        # -no-shutdown: the guest's S5 pauses the VM; the vCPU that asked
+        # must not run on (the demo prints FAIL if it does). SIGTERM ends it.
+        import signal
+        import subprocess
+        import time
+        from kemu_guest import BINARY
+        p = subprocess.Popen([BINARY, "-accel", "kvm", "-kernel", guest_image("demo.mb"),
+                              "-display", "none", "-serial", "stdio", "-no-shutdown"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL, text=True)
+        out = ""
+        deadline = time.monotonic() + 60
+        while "powering off" not in out and time.monotonic() < deadline:
+            line = p.stdout.readline()
+            if not line:
+                break
+            out += line
+        self.assertIn("powering off", out)
+        time.sleep(1)
+        self.assertIsNone(p.poll(), "kemu exited despite -no-shutdown")
+        p.send_signal(signal.SIGTERM)
+        rest, err = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 0, err)
+        self.assertNotIn("FAIL", out + rest)
+        self.assertIn("terminating on signal 15", err)
+
     def test_demo_powers_off(self):
         r = self.boot("demo.mb", "-smp", "2", status=0, debug_exit=False)
         self.assertIn("kemu demo guest", r.stdout)
