@@ -110,19 +110,6 @@ void object_globals_check_unused(void)
 
 /* ---- -object ---- */
 
-static bool id_wellformed(const char *id)
-{
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (const char *p = id; *p; p++) {
-        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 Object *user_creatable_add(const char *type, const char *id, GArray *props,
                            Error **errp)
 {

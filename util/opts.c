@@ -377,3 +377,18 @@ char *size_to_str(uint64_t size)
     }
     return g_strdup_printf("%0.3g %s", v, units[i]);
 }
+
+/* QEMU's rule for ids (-device id=, -object id=, ...): a letter, then
+ * letters, digits, '-', '.', '_'. */
+bool id_wellformed(const char *id)
+{
+    if (!g_ascii_isalpha(id[0])) {
+        return false;
+    }
+    for (const char *p = id; *p; p++) {
+        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
+            return false;
+        }
+    }
+    return true;
+}

@@ -6,19 +6,6 @@
 
 /* ---- -device ---- */
 
-static bool id_wellformed(const char *id)
-{
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (const char *p = id; *p; p++) {
-        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 DeviceState *qdev_device_add(Opts *opts, Error **errp)
 {
     const char *driver = opts_get(opts, "driver");

@@ -69,6 +69,8 @@ bool parse_int64(const char *str, int64_t *out, const char *name,
  */
 bool parse_size(const char *str, uint64_t *out, char default_suffix,
                 const char *name, Error **errp);
+/* An id as QEMU accepts it: a letter, then letters, digits, -._ */
+bool id_wellformed(const char *id);
 /* "1 GiB", "512 MiB" etc. for messages and help. */
 char *size_to_str(uint64_t size);
 
