@@ -21,9 +21,12 @@
 /* The built-in backends register from constructors; referencing them
  * here pulls them into any static link that uses the core (unit tests). */
 extern const char chardev_null_anchor, chardev_file_anchor,
-    chardev_stdio_anchor;
+    chardev_stdio_anchor, chardev_socket_anchor, chardev_pipe_anchor,
+    chardev_pty_anchor, chardev_ringbuf_anchor, chardev_mux_anchor;
 static const char *const builtin_backends[] __attribute__((used)) = {
     &chardev_null_anchor, &chardev_file_anchor, &chardev_stdio_anchor,
+    &chardev_socket_anchor, &chardev_pipe_anchor, &chardev_pty_anchor,
+    &chardev_ringbuf_anchor, &chardev_mux_anchor,
 };
 
 static Object *chardevs_root(void)
@@ -229,17 +232,29 @@ void chr_flush_all_blocking(void)
 
 bool chr_fe_init(CharFrontend *fe, Chardev *chr, Error **errp)
 {
-    if (chr && chr->fe) {
+    ChardevClass *cc = chr ? CHARDEV_GET_CLASS(chr) : NULL;
+
+    if (chr && !cc->fe_attach && chr->fe) {
         error_setg(errp, "Device '%s' is in use", chr->label);
         return false;
     }
     memset(fe, 0, sizeof(*fe));
+    if (cc && cc->fe_attach && !cc->fe_attach(chr, fe, errp)) {
+        return false;
+    }
     fe->chr = chr;
     if (chr) {
-        chr->fe = fe;
+        if (!cc->fe_attach) {
+            chr->fe = fe;
+        }
         object_ref(chr);
     }
     return true;
+}
+
+bool chr_is_mux(Chardev *chr)
+{
+    return chr && CHARDEV_GET_CLASS(chr)->fe_attach != NULL;
 }
 
 void chr_fe_deinit(CharFrontend *fe)
@@ -248,7 +263,11 @@ void chr_fe_deinit(CharFrontend *fe)
 
     if (chr) {
         ChardevClass *cc = CHARDEV_GET_CLASS(chr);
-        chr->fe = NULL;
+        if (cc->fe_detach) {
+            cc->fe_detach(chr, fe);
+        } else {
+            chr->fe = NULL;
+        }
         chr_update_watches(chr);
         if (cc->update_read_handler) {
             cc->update_read_handler(chr);
@@ -304,6 +323,10 @@ bool chr_fe_backend_connected(CharFrontend *fe)
 void chr_fe_accept_input(CharFrontend *fe)
 {
     if (fe->chr) {
+        ChardevClass *cc = CHARDEV_GET_CLASS(fe->chr);
+        if (cc->accept_input) {
+            cc->accept_input(fe->chr);
+        }
         chr_update_watches(fe->chr);
     }
 }
@@ -413,6 +436,9 @@ Chardev *chardev_new(const char *label, const char *backend, Opts *opts,
     if (!chr->filename) {
         chr->filename = g_strdup(backend);
     }
+    /* Open unless the backend says otherwise (a server waiting for its
+     * client, a pty nobody holds). */
+    chr->be_open = true;
     if (!cc->open(chr, opts, errp)) {
         object_unref(chr);
         return NULL;
@@ -423,7 +449,6 @@ Chardev *chardev_new(const char *label, const char *backend, Opts *opts,
         return NULL;
     }
     object_unref(chr);              /* the /chardevs child holds it */
-    chr->be_open = true;
     if (!atexit_done) {
         atexit_done = true;
         kemu_atexit(chardev_flush_at_exit);
@@ -434,6 +459,39 @@ Chardev *chardev_new(const char *label, const char *backend, Opts *opts,
 void chardev_delete(Chardev *chr)
 {
     object_unparent(OBJECT(chr));
+}
+
+/*
+ * "mux=on": the backend becomes ID-base and a mux chardev ID sits on it,
+ * so several frontends (a UART and the monitor) can share it.
+ */
+static Chardev *chardev_new_muxed(const char *id, const char *backend,
+                                  Opts *opts, Error **errp)
+{
+    g_autofree char *base_id = g_strdup_printf("%s-base", id);
+    Chardev *base, *mux;
+    Opts *mopts;
+
+    if (chardev_find(base_id)) {
+        error_setg(errp, "Duplicate ID '%s' for chardev", base_id);
+        return NULL;
+    }
+    base = chardev_new(base_id, backend, opts, errp);
+    if (!base) {
+        return NULL;
+    }
+    if (!opts_check_all_used(opts, errp)) {
+        chardev_delete(base);
+        return NULL;
+    }
+    mopts = opts_new();
+    opts_set(mopts, "chardev", base_id);
+    mux = chardev_new(id, "mux", mopts, errp);
+    opts_free(mopts);
+    if (!mux) {
+        chardev_delete(base);
+    }
+    return mux;
 }
 
 Chardev *chardev_new_from_opts(Opts *opts, Error **errp)
@@ -461,6 +519,17 @@ Chardev *chardev_new_from_opts(Opts *opts, Error **errp)
         error_setg(errp, "Duplicate ID '%s' for chardev", id);
         return NULL;
     }
+    if (opts_has(opts, "mux")) {
+        Error *err = NULL;
+        bool mux = opts_get_bool(opts, "mux", false, &err);
+        if (err) {
+            error_propagate(errp, err);
+            return NULL;
+        }
+        if (mux) {
+            return chardev_new_muxed(id, backend, opts, errp);
+        }
+    }
     /* Open first so the backend's own keys are marked used, but report
      * unknown keys before the chardev becomes visible. */
     chr = chardev_new(id, backend, opts, errp);
@@ -472,64 +541,121 @@ Chardev *chardev_new_from_opts(Opts *opts, Error **errp)
 }
 
 /*
- * Legacy forms: "name" or "name:arg". Each entry turns the argument into
- * backend options; the chardev issue adds tcp:, unix:, telnet:, pty,
- * pipe:, mon:, udp: and device paths here.
+ * Legacy forms of -serial, -monitor, -qmp, -debugcon: "stdio", "null",
+ * "vc", "pty", "file:PATH", "pipe:PATH", "tcp:[HOST]:PORT[,server]
+ * [,wait=off|nowait][,nodelay]", "telnet:...", "unix:PATH[,server,...]",
+ * "mon:DEV", "chardev:ID" and "none". Each one becomes a backend name
+ * plus options; the text after the address takes QEMU's bare flags
+ * ("server", "nowait").
  */
-typedef struct LegacyForm {
-    const char *prefix;     /* "file:" with arg, "stdio" exact */
-    const char *backend;
-    const char *arg_key;    /* option that receives the text after ':' */
-} LegacyForm;
+static bool legacy_parse(const char *spec, const char **backend, Opts **out,
+                         Error **errp)
+{
+    static const char *const plain[] = { "stdio", "null", "vc", "pty",
+                                         "ringbuf" };
+    const char *colon = strchr(spec, ':');
+    g_autofree char *kind = colon ? g_strndup(spec, colon - spec)
+                                  : g_strdup(spec);
+    const char *arg = colon ? colon + 1 : NULL;
+    const char *comma;
+    g_autofree char *addr = NULL;
+    Opts *opts;
 
-static const LegacyForm legacy_forms[] = {
-    { "stdio", "stdio", NULL },
-    { "null", "null", NULL },
-    { "file:", "file", "path" },
-};
+    for (size_t i = 0; i < ARRAY_SIZE(plain); i++) {
+        if (!strcmp(spec, plain[i])) {
+            *backend = plain[i];
+            *out = opts_new();
+            return true;
+        }
+    }
+    if (!arg || (strcmp(kind, "file") && strcmp(kind, "pipe") &&
+                 strcmp(kind, "tcp") && strcmp(kind, "telnet") &&
+                 strcmp(kind, "unix"))) {
+        error_setg(errp, "'%s' is not a valid char driver", kind);
+        return false;
+    }
+    if (!strcmp(kind, "file") || !strcmp(kind, "pipe")) {
+        *backend = !strcmp(kind, "file") ? "file" : "pipe";
+        *out = opts_new();
+        opts_set(*out, "path", arg);
+        return true;
+    }
+    comma = strchr(arg, ',');
+    addr = comma ? g_strndup(arg, comma - arg) : g_strdup(arg);
+    if (comma) {
+        opts = opts_parse(comma + 1, NULL, true, errp);
+        if (!opts) {
+            return false;
+        }
+    } else {
+        opts = opts_new();
+    }
+    *backend = "socket";
+    if (!strcmp(kind, "unix")) {
+        opts_set(opts, "path", addr);
+    } else {
+        char *pc = strrchr(addr, ':');
+        if (!pc) {
+            error_setg(errp, "chardev: %s: port number missing", kind);
+            opts_free(opts);
+            return false;
+        }
+        *pc = 0;
+        opts_set(opts, "host", addr);
+        opts_set(opts, "port", pc + 1);
+        if (!strcmp(kind, "telnet")) {
+            opts_set(opts, "telnet", "on");
+        }
+    }
+    *out = opts;
+    return true;
+}
 
 Chardev *chardev_new_legacy(const char *label, const char *spec,
                             Error **errp)
 {
-    g_autofree char *name = NULL;
-    const char *colon;
+    const char *backend;
+    bool mux = false;
+    Opts *opts;
+    Chardev *chr;
 
     if (!strcmp(spec, "none")) {
         return NULL;
     }
     if (g_str_has_prefix(spec, "chardev:")) {
-        Chardev *chr = chardev_find(spec + 8);
+        chr = chardev_find(spec + 8);
         if (!chr) {
             error_setg(errp, "invalid character backend '%s'", spec);
         }
         return chr;
     }
-    for (size_t i = 0; i < ARRAY_SIZE(legacy_forms); i++) {
-        const LegacyForm *f = &legacy_forms[i];
-        size_t plen = strlen(f->prefix);
-        bool with_arg = f->prefix[plen - 1] == ':';
-
-        if (with_arg ? !strncmp(spec, f->prefix, plen)
-                     : !strcmp(spec, f->prefix)) {
-            Opts *opts = opts_new();
-            Chardev *chr;
-
-            if (with_arg) {
-                opts_set(opts, f->arg_key, spec + plen);
-            }
-            chr = chardev_new(label, f->backend, opts, errp);
-            opts_free(opts);
-            if (chr) {
-                g_free(chr->filename);
-                chr->filename = g_strdup(spec);
-            }
-            return chr;
+    if (g_str_has_prefix(spec, "mon:")) {
+        mux = true;
+        spec += 4;
+    }
+    if (!legacy_parse(spec, &backend, &opts, errp)) {
+        return NULL;
+    }
+    if (mux && !strcmp(backend, "stdio")) {
+        /* Ctrl-C goes to the guest; Ctrl-a x ends kemu. */
+        opts_set(opts, "signal", "off");
+    }
+    if (mux) {
+        chr = chardev_new_muxed(label, backend, opts, errp);
+    } else {
+        chr = chardev_new(label, backend, opts, errp);
+        if (chr && !opts_check_all_used(opts, errp)) {
+            chardev_delete(chr);
+            chr = NULL;
         }
     }
-    colon = strchr(spec, ':');
-    name = colon ? g_strndup(spec, colon - spec) : g_strdup(spec);
-    error_setg(errp, "'%s' is not a valid char driver", name);
-    return NULL;
+    opts_free(opts);
+    if (chr && !chr_is_mux(chr) && strcmp(backend, "socket") &&
+        strcmp(backend, "pty")) {
+        g_free(chr->filename);
+        chr->filename = g_strdup(spec);
+    }
+    return chr;
 }
 
 static gint compare_backend(gconstpointer a, gconstpointer b)

@@ -278,6 +278,6 @@ void info_report(const char *fmt, ...)
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    emit("", msg, NULL);
+    emit("info: ", msg, NULL);
     g_free(msg);
 }

@@ -73,6 +73,12 @@ struct ChardevClass {
     int (*get_write_fd)(Chardev *chr);
     /* read_fd is readable: deliver input (optional, see read_fd). */
     void (*fd_read)(Chardev *chr);
+    /* Backends that take several frontends (the mux): chr_fe_init and
+     * chr_fe_deinit call these instead of claiming chr->fe. */
+    bool (*fe_attach)(Chardev *chr, CharFrontend *fe, Error **errp);
+    void (*fe_detach)(Chardev *chr, CharFrontend *fe);
+    /* A frontend can take input again (chr_fe_accept_input). */
+    void (*accept_input)(Chardev *chr);
 };
 
 OBJECT_DECLARE_TYPE(Chardev, ChardevClass, CHARDEV)
@@ -102,8 +108,44 @@ Chardev *chardev_find(const char *label);
 void chardev_print_backends(FILE *f);   /* -chardev help */
 void chardev_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque);
 
-/* Frontend API. */
+/*
+ * Frontend API.
+ *
+ * chr_fe_init attaches one frontend; a second one on the same chardev is
+ * refused ("Device 'ID' is in use") unless the chardev is a mux
+ * ("-chardev BACKEND,id=ID,mux=on", "mon:DEV", "-chardev mux,...").
+ * On a mux chr_fe_init adds a frontend (at most CHR_MUX_MAX) and gives it
+ * the focus: input goes to the focused frontend only, output of all
+ * frontends is interleaved on the backend. Ctrl-a c moves the focus on
+ * (CHR_EVENT_MUX_OUT to the old one, CHR_EVENT_MUX_IN to the new one);
+ * OPENED/CLOSED reach every frontend, BREAK only the focused one.
+ * The monitor on "-serial mon:stdio": vl creates serial0 with
+ * chardev_new_legacy("serial0", "mon:stdio"), the board's UART attaches,
+ * then the monitor does chr_fe_init(&mon->fe, serial_hd(0)) and
+ * chr_fe_set_handlers; chr_fe_take_focus picks who gets input first.
+ */
+#define CHR_MUX_MAX 4
 bool chr_fe_init(CharFrontend *fe, Chardev *chr, Error **errp);
+/* On a mux: make this frontend the focused one (no-op otherwise). */
+void chr_fe_take_focus(CharFrontend *fe);
+/* Is chr a mux (several frontends behind Ctrl-a)? */
+bool chr_is_mux(Chardev *chr);
+/* The mux escape character (default 0x01, Ctrl-a); -echr sets it. */
+extern int chr_mux_escape_char;
+
+/*
+ * Ring buffer backend ("-chardev ringbuf,id=ID,size=N"), for the monitor's
+ * ringbuf_write/ringbuf_read. Write appends data to the ring (oldest
+ * bytes are overwritten when full); read removes and returns up to max
+ * bytes as a NUL-terminated g_malloc'ed string (binary data: use
+ * chr_ringbuf_read_len for the count). Both fail with "ID is not a ringbuffer device" on other backends.
+ */
+bool chr_ringbuf_write(Chardev *chr, const uint8_t *buf, size_t len,
+                       Error **errp);
+char *chr_ringbuf_read(Chardev *chr, size_t max, Error **errp);
+/* Like chr_ringbuf_read, also returning the byte count. */
+char *chr_ringbuf_read_len(Chardev *chr, size_t max, size_t *len_out,
+                           Error **errp);
 void chr_fe_deinit(CharFrontend *fe);
 void chr_fe_set_handlers(CharFrontend *fe, ChrCanReadHandler *can_read,
                          ChrReadHandler *read, ChrEventHandler *event,
