@@ -12,6 +12,8 @@
 #include "hw/boards.h"
 #include "hw/isa.h"
 #include "chardev/char.h"
+#include "monitor/monitor.h"
+#include "monitor/monitor.h"
 #include "sysemu/accel.h"
 #include "sysemu/qtest.h"
 #include "sysemu/runstate.h"
@@ -52,11 +54,13 @@ typedef struct VlConfig {
     bool nographic;
     const VlArg *display_arg;
     GPtrArray *serials;           /* VlArg* */
+    GPtrArray *monitors;          /* -monitor -mon -qmp -qmp-pretty */
     GPtrArray *chardevs, *devices, *objects, *globals;
     const char *debugcon;
     bool nodefaults, start_paused;
     const char *log_items, *log_file;
     const char *qtest, *qtest_log;
+    GPtrArray *qmps;              /* VlArg*: -qmp, -qmp-pretty */
 } VlConfig;
 
 static KEMU_NORETURN void fail(Error *err)
@@ -101,10 +105,15 @@ static void collect(VlConfig *c, GPtrArray *args)
     c->devices = g_ptr_array_new();
     c->objects = g_ptr_array_new();
     c->globals = g_ptr_array_new();
+    c->monitors = g_ptr_array_new();
 
     for (guint i = 0; i < args->len; i++) {
         const VlArg *a = args->pdata[i];
 
+        if ((int)a->opt->id == -1) {     /* the monitor options */
+            g_ptr_array_add(c->monitors, (gpointer)a);
+            continue;
+        }
         switch (a->opt->id) {
         case OPT_HELP:
             vl_print_help();
@@ -216,6 +225,13 @@ static void collect(VlConfig *c, GPtrArray *args)
             break;
         case OPT_QTEST_LOG:
             c->qtest_log = a->arg;
+            break;
+        case OPT_QMP:
+        case OPT_QMP_PRETTY:
+            if (!c->qmps) {
+                c->qmps = g_ptr_array_new();
+            }
+            g_ptr_array_add(c->qmps, (gpointer)a);
             break;
         }
     }
@@ -381,7 +397,9 @@ static void create_serials(VlConfig *c)
         /* QEMU's default: the terminal with -nographic, else a virtual
          * console, which is nothing without a display. */
         serial_chr[0] = legacy_chardev("-serial", "serial0",
-                                       c->nographic ? "stdio" : "null");
+                                       !c->nographic ? "null" :
+                                       c->monitors->len ? "stdio" :
+                                       "mon:stdio");
         return;
     }
     for (guint i = 0; i < c->serials->len; i++) {
@@ -398,6 +416,24 @@ static void create_serials(VlConfig *c)
             exit(1);
         }
         serial_chr[port++] = legacy_chardev(a->typed, label, a->arg);
+    }
+}
+
+/* -qmp DEV / -qmp-pretty DEV: QMP monitors on legacy chardev specs,
+ * labelled compat_monitorN as in QEMU. */
+static void create_qmp_monitors(VlConfig *c)
+{
+    for (guint i = 0; c->qmps && i < c->qmps->len; i++) {
+        const VlArg *a = c->qmps->pdata[i];
+        g_autofree char *label = g_strdup_printf("compat_monitor%u", i);
+        Chardev *chr = legacy_chardev(a->typed, label, a->arg);
+        Error *err = NULL;
+
+        if (chr && !monitor_new_qmp(chr, a->opt->id == OPT_QMP_PRETTY,
+                                    &err)) {
+            loc_push_option(a->typed, a->arg);
+            fail(err);
+        }
     }
 }
 
@@ -440,6 +476,10 @@ static void create_objects(VlConfig *c)
                                        TYPE_USER_CREATABLE)) {
             error_report("Parameter 'qom-type' does not accept value '%s'",
                          type);
+            exit(1);
+        }
+        if (object_property_find(object_get_objects_root(), id)) {
+            error_report("Duplicate ID '%s' for object", id);   /* QEMU's */
             exit(1);
         }
         if (!user_creatable_add(type, id, props, &err)) {
@@ -801,6 +841,78 @@ static void create_debugcon(MachineState *ms)
     loc_pop();
 }
 
+/* -monitor DEV, -qmp DEV, -qmp-pretty DEV, -mon chardev=ID,mode=...;
+ * a monitor on every "mon:" serial (and -nographic's default). */
+static void create_monitors(VlConfig *c)
+{
+    int n = 0;
+
+    for (guint i = 0; i < c->monitors->len; i++) {
+        const VlArg *a = c->monitors->pdata[i];
+        const char *name = a->opt->name;
+        bool qmp = g_str_has_prefix(name, "qmp");
+        bool pretty = !strcmp(name, "qmp-pretty");
+        Error *err = NULL;
+        Chardev *chr;
+        Monitor *mon;
+
+        if (!strcmp(name, "mon")) {
+            Opts *o = parse_opts(a, "chardev", false);
+            const char *id = opts_get(o, "chardev");
+            const char *mode = opts_get(o, "mode");
+
+            loc_push_option(a->typed, a->arg);
+            pretty = opts_get_bool(o, "pretty", false, &err);
+            if (err) {
+                fail(err);
+            }
+            if (mode && strcmp(mode, "readline") && strcmp(mode, "control")) {
+                error_report("unknown monitor mode \"%s\"", mode);
+                exit(1);
+            }
+            qmp = mode && !strcmp(mode, "control");
+            if (!id) {
+                error_report("Parameter 'chardev' is missing");
+                exit(1);
+            }
+            chr = chardev_find(id);
+            if (!chr) {
+                error_report("chardev \"%s\" not found", id);
+                exit(1);
+            }
+            loc_pop();
+        } else {
+            g_autofree char *label = g_strdup_printf("compat_monitor%d", n++);
+            if (!strcmp(a->arg, "none")) {
+                continue;
+            }
+            chr = legacy_chardev(a->typed, label, a->arg);
+        }
+        loc_push_option(a->typed, a->arg);
+        mon = qmp ? monitor_new_qmp(chr, pretty, &err)
+                  : monitor_new_hmp(chr, &err);
+        if (!mon) {
+            fail(err);
+        }
+        loc_pop();
+    }
+    for (int i = 0; i < MAX_SERIAL_PORTS; i++) {
+        Error *err = NULL;
+        const char *spec = NULL;
+
+        if (i < (int)c->serials->len) {
+            spec = ((const VlArg *)c->serials->pdata[i])->arg;
+        } else if (i == 0 && !c->serials->len && serial_chr[0] &&
+                   chr_is_mux(serial_chr[0])) {
+            spec = "mon:";      /* -nographic's default */
+        }
+        if (serial_chr[i] && spec && g_str_has_prefix(spec, "mon:") &&
+            !monitor_new_hmp(serial_chr[i], &err)) {
+            fail(err);
+        }
+    }
+}
+
 int kemu_main(int argc, char **argv)
 {
     VlConfig cfg = { 0 };
@@ -824,6 +936,8 @@ int kemu_main(int argc, char **argv)
 
     create_chardevs(&cfg);
     create_serials(&cfg);
+    create_qmp_monitors(&cfg);
+    create_monitors(&cfg);
     if (cfg.debugcon) {
         debugcon_chr = legacy_chardev("-debugcon", "debugcon", cfg.debugcon);
     }

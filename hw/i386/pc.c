@@ -20,6 +20,7 @@
 #include "sysemu/interrupts.h"
 #include "sysemu/kvm.h"
 #include "sysemu/sysemu.h"
+#include "sysemu/hostmem.h"
 #include "target/i386/cpu.h"
 
 /* A GSI line: the active IrqBackend decides where it goes. */
@@ -70,6 +71,12 @@ static bool pc_memory_init(PCMachineState *pcms, Error **errp)
     MachineState *ms = MACHINE(pcms);
     MemoryRegion *sysmem = get_system_memory();
 
+    if (ms->ram && object_dynamic_cast(ms->ram->owner, TYPE_MEMORY_BACKEND) &&
+        memory_region_size(ms->ram) != ms->ram_size) {
+        error_setg(errp, "Machine memory size does not match the size of "
+                   "the memory backend");
+        return false;
+    }
     pc_split_ram(pcms, ms->ram_size);
     if (!ms->ram) {
         ms->ram = g_new0(MemoryRegion, 1);
@@ -357,9 +364,72 @@ static void pc_init(MachineState *ms)
     }
 }
 
+/* -machine memory-backend=ID: the backend's region becomes the guest RAM.
+ * Its size becomes the RAM size too, so -m, applied after the machine's
+ * properties, only needs to agree (checked in pc_memory_init). */
+static HostMemoryBackend *pc_ram_backend(MachineState *ms)
+{
+    Object *owner = ms->ram ? ms->ram->owner : NULL;
+
+    return owner && object_dynamic_cast(owner, TYPE_MEMORY_BACKEND) ?
+           MEMORY_BACKEND(owner) : NULL;
+}
+
+static bool pc_get_memory_backend(Object *obj, ObjectProperty *prop,
+                                  PropValue *out, Error **errp)
+{
+    HostMemoryBackend *b = pc_ram_backend(MACHINE(obj));
+
+    out->kind = PROP_KIND_STRING;
+    out->s = g_strdup(b ? object_get_canonical_path_component(OBJECT(b))
+                        : "");
+    return true;
+}
+
+static bool pc_set_memory_backend(Object *obj, ObjectProperty *prop,
+                                  const PropValue *in, Error **errp)
+{
+    MachineState *ms = MACHINE(obj);
+    HostMemoryBackend *old = pc_ram_backend(ms);
+    HostMemoryBackend *b;
+
+    if (ms->ram && !old) {
+        error_setg(errp, "memory-backend cannot change once RAM exists");
+        return false;
+    }
+    b = host_memory_backend_find(in->s, errp);
+    if (!b) {
+        return false;
+    }
+    if (b != old && host_memory_backend_is_mapped(b)) {
+        error_setg(errp, "memory backend %s can't be used multiple times.",
+                   in->s);
+        return false;
+    }
+    if (old) {
+        host_memory_backend_set_mapped(old, false);
+        object_unref(old);
+    }
+    /* The machine's reference keeps the memory alive while it is RAM. */
+    object_ref(b);
+    host_memory_backend_set_mapped(b, true);
+    ms->ram = host_memory_backend_get_memory(b);
+    ms->ram_size = memory_region_size(ms->ram);
+    ms->maxram_size = ms->ram_size;
+    return true;
+}
+
 static void pc_machine_class_init(ObjectClass *oc, void *data)
 {
     MachineClass *mc = MACHINE_CLASS(oc);
+    ObjectProperty *op;
+
+    op = object_class_property_add(oc, "memory-backend",
+                                   "link<" TYPE_MEMORY_BACKEND ">",
+                                   PROP_KIND_STRING, pc_get_memory_backend,
+                                   pc_set_memory_backend, NULL, NULL);
+    op->description = g_strdup("Set RAM backend"
+                               "Valid value is ID of hostmem based backend");
 
     mc->name = "pc-i440fx-7.2";
     mc->alias = "pc";
