@@ -126,15 +126,15 @@ static void memfd_backend_class_init(ObjectClass *oc, void *data)
     op = object_class_property_add(oc, "hugetlb", "bool", PROP_KIND_BOOL,
                                    memfd_prop_get_bool, memfd_prop_set_bool,
                                    NULL, NULL);
-    op->description = g_strdup("Use huge pages");
+    op->description = g_strdup("back the memory with huge pages");
     op = object_class_property_add(oc, "hugetlbsize", "size", PROP_KIND_SIZE,
                                    memfd_get_hugetlbsize,
                                    memfd_set_hugetlbsize, NULL, NULL);
-    op->description = g_strdup("Huge pages size (ex: 2M, 1G)");
+    op->description = g_strdup("huge page size, such as 2M or 1G");
     op = object_class_property_add(oc, "seal", "bool", PROP_KIND_BOOL,
                                    memfd_prop_get_bool, memfd_prop_set_bool,
                                    NULL, NULL);
-    op->description = g_strdup("Seal growing & shrinking");
+    op->description = g_strdup("forbid growing or shrinking the memfd");
 }
 
 static const TypeInfo memfd_backend_type = {

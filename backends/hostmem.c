@@ -18,15 +18,15 @@ typedef struct BackendBool {
 
 static const BackendBool backend_bools[] = {
     { "share", offsetof(HostMemoryBackend, share),
-      "Mark the memory as private to QEMU or shared" },
+      "on: map the memory shared (visible to other processes)" },
     { "prealloc", offsetof(HostMemoryBackend, prealloc),
-      "Preallocate memory" },
+      "touch every page at creation" },
     { "merge", offsetof(HostMemoryBackend, merge),
-      "Mark memory as mergeable" },
+      "let the kernel merge identical pages (KSM)" },
     { "dump", offsetof(HostMemoryBackend, dump),
-      "Set to 'off' to exclude from core dump" },
+      "off: leave the memory out of core dumps" },
     { "reserve", offsetof(HostMemoryBackend, reserve),
-      "Reserve swap space (or huge pages) if applicable" },
+      "reserve swap or huge pages for the whole size up front" },
 };
 
 /* Properties describe the memory: none changes once it is mapped. */
@@ -196,7 +196,7 @@ static void backend_class_init(ObjectClass *oc, void *data)
     op = object_class_property_add(oc, "size", "size", PROP_KIND_SIZE,
                                    backend_get_size, backend_set_size,
                                    NULL, NULL);
-    op->description = g_strdup("Size of the memory region (ex: 500M)");
+    op->description = g_strdup("how much memory, with a suffix such as 512M");
     for (size_t i = 0; i < ARRAY_SIZE(backend_bools); i++) {
         const BackendBool *d = &backend_bools[i];
         op = object_class_property_add(oc, d->name, "bool", PROP_KIND_BOOL,
@@ -207,7 +207,7 @@ static void backend_class_init(ObjectClass *oc, void *data)
     op = object_class_property_add(oc, "prealloc-threads", "uint32",
                                    PROP_KIND_UINT32, backend_get_threads,
                                    backend_set_threads, NULL, NULL);
-    op->description = g_strdup("Number of CPU threads to use for prealloc");
+    op->description = g_strdup("threads used to touch the pages for prealloc");
 }
 
 MemoryRegion *host_memory_backend_get_memory(HostMemoryBackend *b)

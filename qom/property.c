@@ -760,3 +760,52 @@ ObjectProperty *object_property_add_link(Object *obj, const char *name,
     p->link_type = object_class_get_name(object_class_by_name(type));
     return p;
 }
+
+static gint prop_print_cmp(gconstpointer a, gconstpointer b)
+{
+    const ObjectProperty *pa = *(ObjectProperty *const *)a;
+    const ObjectProperty *pb = *(ObjectProperty *const *)b;
+    return strcmp(pa->name, pb->name);
+}
+
+void object_class_print_props(FILE *f, ObjectClass *k)
+{
+    const char *typename = object_class_get_name(k);
+    ObjectPropertyIterator it;
+    ObjectProperty *p;
+    GPtrArray *props = g_ptr_array_new();
+
+    object_class_property_iter_init(&it, k);
+    while ((p = object_property_iter_next(&it))) {
+        /* internal state, not options */
+        if (!p->set || !strcmp(p->name, "realized")) {
+            continue;
+        }
+        g_ptr_array_add(props, p);
+    }
+    object_property_iter_free(&it);
+    g_ptr_array_sort(props, prop_print_cmp);
+    if (!props->len) {
+        fprintf(f, "There are no options for %s.\n", typename);
+    } else {
+        fprintf(f, "%s options:\n", typename);
+    }
+    for (guint i = 0; i < props->len; i++) {
+        char *left;
+        const char *desc;
+
+        p = props->pdata[i];
+        left = g_strdup_printf("%s=<%s>", p->name, p->type);
+        desc = p->description ? p->description
+               : p->kind == PROP_KIND_BOOL ? "on/off" : "";
+        if (!*desc && !p->defval) {
+            fprintf(f, "  %s\n", left);
+        } else if (p->defval) {
+            fprintf(f, "  %-22s - %s (default: %s)\n", left, desc, p->defval);
+        } else {
+            fprintf(f, "  %-22s - %s\n", left, desc);
+        }
+        g_free(left);
+    }
+    g_ptr_array_free(props, TRUE);
+}

@@ -343,6 +343,21 @@ static void handle_help_requests(VlConfig *c)
     }
     for (guint i = 0; i < c->objects->len; i++) {
         const VlArg *a = c->objects->pdata[i];
+        Opts *o = parse_opts(a, "qom-type", false);
+        const char *type = opts_get(o, "qom-type");
+        if (type && !is_help(type) && opts_wants_help(o)) {
+            ObjectClass *k = object_class_by_name(type);
+            if (!k || object_class_is_abstract(k) ||
+                !object_class_dynamic_cast(k, TYPE_USER_CREATABLE)) {
+                loc_push_option(a->typed, a->arg);
+                error_report("Parameter 'qom-type' does not accept value "
+                             "'%s'", type);
+                exit(1);
+            }
+            object_class_print_props(stdout, k);
+            exit(0);
+        }
+        opts_free(o);
         if (is_help(a->arg)) {
             GSList *l = object_class_get_list_sorted(TYPE_USER_CREATABLE,
                                                      false);

@@ -111,7 +111,7 @@ static void debugcon_class_init(ObjectClass *oc, void *data)
     dc->state = &debugcon_state;
     device_class_set_props(dc, debugcon_props);
     object_class_property_set_description(oc, "chardev",
-                                          "ID of a chardev to use as a backend");
+                                          "id of the chardev the device talks to");
 }
 
 static const TypeInfo debugcon_types[] = {

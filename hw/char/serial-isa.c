@@ -132,7 +132,7 @@ static void isa_serial_class_init(ObjectClass *oc, void *data)
     dc->state = &isa_serial_state;
     device_class_set_props(dc, isa_serial_props);
     object_class_property_set_description(oc, "chardev",
-                                          "ID of a chardev to use as a backend");
+                                          "id of the chardev the device talks to");
 }
 
 static const TypeInfo isa_serial_types[] = {

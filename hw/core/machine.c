@@ -34,15 +34,15 @@ static const Property machine_props[] = {
 static const struct {
     const char *name, *desc;
 } machine_prop_desc[] = {
-    { "ram-size", "RAM size" },
-    { "accel", "Accelerator list (legacy: use -accel)" },
-    { "kernel-irqchip", "Where the interrupt controllers run (on|off|split)" },
-    { "acpi", "Enable ACPI" },
-    { "graphics", "Set on/off to enable/disable graphics emulation" },
-    { "kernel", "Linux kernel image file" },
-    { "initrd", "Linux initial ramdisk file" },
-    { "append", "Linux kernel command line" },
-    { "firmware", "Firmware image" },
+    { "ram-size", "guest RAM size (as -m)" },
+    { "accel", "accelerators to try, colon-separated (prefer -accel)" },
+    { "kernel-irqchip", "interrupt controllers in KVM: on, off or split" },
+    { "acpi", "ACPI tables and power management" },
+    { "graphics", "off: no display device (as -nographic)" },
+    { "kernel", "kernel to boot directly (as -kernel)" },
+    { "initrd", "initrd or multiboot modules (as -initrd)" },
+    { "append", "kernel command line (as -append)" },
+    { "firmware", "firmware ROM file (as -bios)" },
 };
 
 static void machine_class_init(ObjectClass *oc, void *data)
@@ -181,7 +181,7 @@ void machine_print_props(FILE *f, MachineClass *mc)
     for (GSList *l = props; l; l = l->next) {
         prop = l->data;
         if (strcmp(prop->name, "hpet") > 0 && !hpet_done) {
-            fprintf(f, "  %-22s - %s\n", "hpet=<bool>", "Enable the HPET "
+            fprintf(f, "  %-22s - %s\n", "hpet=<bool>", "the HPET timer "
                     "(default: true)");
             hpet_done = true;
         }

@@ -166,57 +166,15 @@ void qdev_print_device_list(FILE *f)
     g_slist_free(list);
 }
 
-static gint prop_name_cmp(gconstpointer a, gconstpointer b)
-{
-    return strcmp((*(ObjectProperty *const *)a)->name,
-                  (*(ObjectProperty *const *)b)->name);
-}
-
 bool qdev_print_device_props(FILE *f, const char *typename, Error **errp)
 {
     ObjectClass *k = object_class_by_name(typename);
-    ObjectPropertyIterator it;
-    ObjectProperty *p;
-    GPtrArray *props = g_ptr_array_new();
 
     if (!k || !object_class_dynamic_cast(k, TYPE_DEVICE)) {
         error_setg(errp, "'%s' is not a valid device model name", typename);
-        g_ptr_array_free(props, TRUE);
         return false;
     }
-    object_class_property_iter_init(&it, k);
-    while ((p = object_property_iter_next(&it))) {
-        /* internal state, not options */
-        if (!p->set || !strcmp(p->name, "realized")) {
-            continue;
-        }
-        g_ptr_array_add(props, p);
-    }
-    object_property_iter_free(&it);
-    g_ptr_array_sort(props, prop_name_cmp);
-    if (!props->len) {
-        fprintf(f, "There are no options for %s.\n", typename);
-    } else {
-        fprintf(f, "%s options:\n", typename);
-    }
-    for (guint i = 0; i < props->len; i++) {
-        char *left;
-        const char *desc;
-
-        p = props->pdata[i];
-        left = g_strdup_printf("%s=<%s>", p->name, p->type);
-        desc = p->description ? p->description
-               : p->kind == PROP_KIND_BOOL ? "on/off" : "";
-        if (!*desc && !p->defval) {
-            fprintf(f, "  %s\n", left);
-        } else if (p->defval) {
-            fprintf(f, "  %-22s - %s (default: %s)\n", left, desc, p->defval);
-        } else {
-            fprintf(f, "  %-22s - %s\n", left, desc);
-        }
-        g_free(left);
-    }
-    g_ptr_array_free(props, TRUE);
+    object_class_print_props(f, k);
     return true;
 }
 

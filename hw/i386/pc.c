@@ -428,8 +428,8 @@ static void pc_machine_class_init(ObjectClass *oc, void *data)
                                    "link<" TYPE_MEMORY_BACKEND ">",
                                    PROP_KIND_STRING, pc_get_memory_backend,
                                    pc_set_memory_backend, NULL, NULL);
-    op->description = g_strdup("Set RAM backend"
-                               "Valid value is ID of hostmem based backend");
+    op->description = g_strdup("id of a memory-backend object to use as "
+                               "guest RAM");
 
     mc->name = "pc-i440fx-7.2";
     mc->alias = "pc";

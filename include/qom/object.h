@@ -247,6 +247,10 @@ void object_class_property_iter_init(ObjectPropertyIterator *iter,
 ObjectProperty *object_property_iter_next(ObjectPropertyIterator *iter);
 void object_property_iter_free(ObjectPropertyIterator *iter);
 
+/* "TYPE options:" and one line per settable class property, sorted
+ * (what -device TYPE,help and -object TYPE,help print). */
+void object_class_print_props(FILE *f, ObjectClass *klass);
+
 /* Convenience: dynamic properties backed by callbacks. */
 ObjectProperty *object_property_add_bool(Object *obj, const char *name,
         bool (*get)(Object *, Error **), void (*set)(Object *, bool, Error **));

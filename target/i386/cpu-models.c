@@ -741,9 +741,8 @@ void x86_cpu_list(FILE *f)
 {
     static const char *const models[][2] = {
         { "qemu64", "QEMU Virtual CPU version 2.5+" },
-        { "host", "processor with all supported host features " },
-        { "max", "Enables all features supported by the accelerator in the "
-                 "current host" },
+        { "host", "the host's own CPU, as far as KVM passes it through" },
+        { "max", "every feature the accelerator can offer on this host" },
     };
     GPtrArray *names = g_ptr_array_new();
     GString *line = g_string_new("");

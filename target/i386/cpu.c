@@ -402,10 +402,10 @@ static void x86_cpu_model_class_init(ObjectClass *oc, void *data)
 
 static const char *const model_qemu64[] = { "qemu64", "QEMU Virtual CPU" };
 static const char *const model_max[] = {
-    "max", "Enables all features supported by the accelerator in the current host"
+    "max", "every feature the accelerator can offer on this host"
 };
 static const char *const model_host[] = {
-    "host", "processor with all supported host features"
+    "host", "the host's own CPU, as far as KVM passes it through"
 };
 
 #define X86_MODEL_TYPE(m) {                                 \
