@@ -40,6 +40,13 @@ static const VlOption vl_options[] = {
     { "D", true, OPT_DLOG },
     { "qtest", true, OPT_QTEST },
     { "qtest-log", true, OPT_QTEST_LOG },
+    { "qmp", true, OPT_QMP },
+    { "qmp-pretty", true, OPT_QMP_PRETTY },
+    /* Monitors: vl.c handles these by name (create_monitors). */
+    { "monitor", true, (VlOptionId)-1 },
+    { "mon", true, (VlOptionId)-1 },
+    { "qmp", true, (VlOptionId)-1 },
+    { "qmp-pretty", true, (VlOptionId)-1 },
 };
 
 static const VlOption *vl_find_option(const char *name)

@@ -911,9 +911,16 @@ static void create_monitors(VlConfig *c)
         }
         loc_pop();
     }
+}
+
+/* After the board: the UART attached to the mux first, and keeps the
+ * input focus (Ctrl-a c reaches the monitor), as in QEMU. */
+static void create_mux_monitors(VlConfig *c)
+{
     for (int i = 0; i < MAX_SERIAL_PORTS; i++) {
         Error *err = NULL;
         const char *spec = NULL;
+        CharFrontend *focused = serial_chr[i] ? serial_chr[i]->fe : NULL;
 
         if (i < (int)c->serials->len) {
             spec = ((const VlArg *)c->serials->pdata[i])->arg;
@@ -921,9 +928,13 @@ static void create_monitors(VlConfig *c)
                    chr_is_mux(serial_chr[0])) {
             spec = "mon:";      /* -nographic's default */
         }
-        if (serial_chr[i] && spec && g_str_has_prefix(spec, "mon:") &&
-            !monitor_new_hmp(serial_chr[i], &err)) {
-            fail(err);
+        if (serial_chr[i] && spec && g_str_has_prefix(spec, "mon:")) {
+            if (!monitor_new_hmp(serial_chr[i], &err)) {
+                fail(err);
+            }
+            if (focused) {
+                chr_fe_take_focus(focused);
+            }
         }
     }
 }
@@ -974,6 +985,7 @@ int kemu_main(int argc, char **argv)
     }
 
     mc->init(ms);
+    create_mux_monitors(&cfg);
     create_debugcon(ms);
     create_devices(&cfg);
     if (ops->setup_post && !ops->setup_post(ms, &err)) {
