@@ -27,6 +27,7 @@ static const VlOption vl_options[] = {
     { "serial", true, OPT_SERIAL },
     { "chardev", true, OPT_CHARDEV },
     { "debugcon", true, OPT_DEBUGCON },
+    { "echr", true, OPT_ECHR },
     { "device", true, OPT_DEVICE },
     { "global", true, OPT_GLOBAL },
     { "object", true, OPT_OBJECT },

@@ -168,6 +168,19 @@ static void collect(VlConfig *c, GPtrArray *args)
         case OPT_DEBUGCON:
             c->debugcon = a->arg;
             break;
+        case OPT_ECHR: {
+            /* The mux escape (Ctrl-a by default), as a character code. */
+            char *end;
+            long v = strtol(a->arg, &end, 0);
+            if (*end || end == a->arg || v < 0 || v > 255) {
+                loc_push_option(a->typed, a->arg);
+                error_report("invalid escape character '%s': expected a "
+                             "character code from 0 to 255", a->arg);
+                exit(1);
+            }
+            chr_mux_escape_char = v;
+            break;
+        }
         case OPT_DEVICE:
             g_ptr_array_add(c->devices, (gpointer)a);
             break;

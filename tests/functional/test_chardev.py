@@ -49,6 +49,14 @@ class MuxTest(unittest.TestCase):
         self.assertTrue(out.endswith(b"kemu: Terminated\n\r"), out)
 
 
+    def test_echr_changes_the_escape(self):
+        # -echr 20: Ctrl-t is the escape; Ctrl-a is then an ordinary byte.
+        rc, out, _ = self.run_keys(b"\x01x\x14h\x14x", ["-echr", "20"])
+        self.assertEqual(rc, 0)
+        self.assertIn(b"C-t h    print this help", out)
+        self.assertTrue(out.endswith(b"kemu: Terminated\n\r"), out)
+
+
 class SocketTest(unittest.TestCase):
     def start(self, args):
         p = kemu_test.start(BASE + args)
