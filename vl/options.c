@@ -43,11 +43,8 @@ static const VlOption vl_options[] = {
     { "qtest-log", true, OPT_QTEST_LOG },
     { "qmp", true, OPT_QMP },
     { "qmp-pretty", true, OPT_QMP_PRETTY },
-    /* Monitors: vl.c handles these by name (create_monitors). */
-    { "monitor", true, (VlOptionId)-1 },
-    { "mon", true, (VlOptionId)-1 },
-    { "qmp", true, (VlOptionId)-1 },
-    { "qmp-pretty", true, (VlOptionId)-1 },
+    { "monitor", true, OPT_MONITOR },
+    { "mon", true, OPT_MON },
 };
 
 static const VlOption *vl_find_option(const char *name)

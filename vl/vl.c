@@ -60,7 +60,6 @@ typedef struct VlConfig {
     bool nodefaults, start_paused;
     const char *log_items, *log_file;
     const char *qtest, *qtest_log;
-    GPtrArray *qmps;              /* VlArg*: -qmp, -qmp-pretty */
 } VlConfig;
 
 static KEMU_NORETURN void fail(Error *err)
@@ -110,10 +109,6 @@ static void collect(VlConfig *c, GPtrArray *args)
     for (guint i = 0; i < args->len; i++) {
         const VlArg *a = args->pdata[i];
 
-        if ((int)a->opt->id == -1) {     /* the monitor options */
-            g_ptr_array_add(c->monitors, (gpointer)a);
-            continue;
-        }
         switch (a->opt->id) {
         case OPT_HELP:
             vl_print_help();
@@ -239,12 +234,12 @@ static void collect(VlConfig *c, GPtrArray *args)
         case OPT_QTEST_LOG:
             c->qtest_log = a->arg;
             break;
+        case OPT_MONITOR:
+        case OPT_MON:
         case OPT_QMP:
         case OPT_QMP_PRETTY:
-            if (!c->qmps) {
-                c->qmps = g_ptr_array_new();
-            }
-            g_ptr_array_add(c->qmps, (gpointer)a);
+            /* One list, in command-line order: compat_monitorN labels. */
+            g_ptr_array_add(c->monitors, (gpointer)a);
             break;
         }
     }
@@ -444,24 +439,6 @@ static void create_serials(VlConfig *c)
             exit(1);
         }
         serial_chr[port++] = legacy_chardev(a->typed, label, a->arg);
-    }
-}
-
-/* -qmp DEV / -qmp-pretty DEV: QMP monitors on legacy chardev specs,
- * labelled compat_monitorN as in QEMU. */
-static void create_qmp_monitors(VlConfig *c)
-{
-    for (guint i = 0; c->qmps && i < c->qmps->len; i++) {
-        const VlArg *a = c->qmps->pdata[i];
-        g_autofree char *label = g_strdup_printf("compat_monitor%u", i);
-        Chardev *chr = legacy_chardev(a->typed, label, a->arg);
-        Error *err = NULL;
-
-        if (chr && !monitor_new_qmp(chr, a->opt->id == OPT_QMP_PRETTY,
-                                    &err)) {
-            loc_push_option(a->typed, a->arg);
-            fail(err);
-        }
     }
 }
 
@@ -877,14 +854,13 @@ static void create_monitors(VlConfig *c)
 
     for (guint i = 0; i < c->monitors->len; i++) {
         const VlArg *a = c->monitors->pdata[i];
-        const char *name = a->opt->name;
-        bool qmp = g_str_has_prefix(name, "qmp");
-        bool pretty = !strcmp(name, "qmp-pretty");
+        bool qmp = a->opt->id == OPT_QMP || a->opt->id == OPT_QMP_PRETTY;
+        bool pretty = a->opt->id == OPT_QMP_PRETTY;
         Error *err = NULL;
         Chardev *chr;
         Monitor *mon;
 
-        if (!strcmp(name, "mon")) {
+        if (a->opt->id == OPT_MON) {
             Opts *o = parse_opts(a, "chardev", false);
             const char *id = opts_get(o, "chardev");
             const char *mode = opts_get(o, "mode");
@@ -975,7 +951,6 @@ int kemu_main(int argc, char **argv)
 
     create_chardevs(&cfg);
     create_serials(&cfg);
-    create_qmp_monitors(&cfg);
     create_monitors(&cfg);
     if (cfg.debugcon) {
         debugcon_chr = legacy_chardev("-debugcon", "debugcon", cfg.debugcon);
