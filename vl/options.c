@@ -45,6 +45,8 @@ static const VlOption vl_options[] = {
     { "qmp-pretty", true, OPT_QMP_PRETTY },
     { "monitor", true, OPT_MONITOR },
     { "mon", true, OPT_MON },
+    { "daemonize", false, OPT_DAEMONIZE },
+    { "pidfile", true, OPT_PIDFILE },
 };
 
 static const VlOption *vl_find_option(const char *name)

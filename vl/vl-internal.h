@@ -4,6 +4,7 @@
 #define KEMU_VL_INTERNAL_H
 
 #include "util/osdep.h"
+#include "util/error.h"
 
 typedef enum VlOptionId {
     OPT_HELP, OPT_VERSION, OPT_MACHINE, OPT_MEM, OPT_SMP, OPT_CPU, OPT_ACCEL,
@@ -13,6 +14,7 @@ typedef enum VlOptionId {
     OPT_NAME, OPT_UUID, OPT_NODEFAULTS, OPT_S, OPT_D, OPT_DLOG, OPT_QTEST,
     OPT_QTEST_LOG,
     OPT_QMP, OPT_QMP_PRETTY, OPT_ECHR, OPT_MONITOR, OPT_MON,
+    OPT_DAEMONIZE, OPT_PIDFILE,
 } VlOptionId;
 
 typedef struct VlOption {
@@ -40,5 +42,14 @@ void vl_print_version(void);
 
 /* Parses 8-4-4-4-12 hex; false on a bad format. */
 bool vl_parse_uuid(const char *str, uint8_t uuid[16]);
+
+/* vl/daemonize.c: fork into the background before any thread exists;
+ * the parent exits 0 once vl_daemon_ready() runs (stdio then goes to
+ * /dev/null), 1 if the daemon exits first. */
+void vl_daemonize(void);
+bool vl_is_daemonized(void);
+void vl_daemon_ready(void);
+/* Creates, locks and fills the pid file; removed at exit. */
+bool vl_write_pidfile(const char *path, Error **errp);
 
 #endif

@@ -60,6 +60,8 @@ typedef struct VlConfig {
     bool nodefaults, start_paused;
     const char *log_items, *log_file;
     const char *qtest, *qtest_log;
+    bool daemonize;
+    const char *pidfile;
 } VlConfig;
 
 static KEMU_NORETURN void fail(Error *err)
@@ -233,6 +235,12 @@ static void collect(VlConfig *c, GPtrArray *args)
             break;
         case OPT_QTEST_LOG:
             c->qtest_log = a->arg;
+            break;
+        case OPT_DAEMONIZE:
+            c->daemonize = true;
+            break;
+        case OPT_PIDFILE:
+            c->pidfile = a->arg;
             break;
         case OPT_MONITOR:
         case OPT_MON:
@@ -944,6 +952,20 @@ int kemu_main(int argc, char **argv)
     handle_help_requests(&cfg);
     mc = select_machine(&cfg);
 
+    /* Before any thread exists; later errors still reach the terminal
+     * until vl_daemon_ready(). */
+    if (cfg.daemonize) {
+        if (cfg.nographic) {
+            error_report("-nographic cannot be used with -daemonize");
+            exit(1);
+        }
+        vl_daemonize();
+    }
+    if (cfg.pidfile && !vl_write_pidfile(cfg.pidfile, &err)) {
+        error_prepend(&err, "cannot create PID file: ");
+        fail(err);
+    }
+
     main_loop_init();
     runstate_init_signals();
     memory_init();
@@ -986,6 +1008,7 @@ int kemu_main(int argc, char **argv)
     } else {
         vm_start();
     }
+    vl_daemon_ready();
     status = main_loop_run_vm();
 
     vm_stop(RUN_STATE_SHUTDOWN);
