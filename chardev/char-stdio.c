@@ -107,6 +107,9 @@ static void stdio_set_raw(bool allow_signals)
     tcsetattr(0, TCSANOW, &tty);
 }
 
+/* Set by -daemonize: the daemon's stdio is /dev/null. */
+bool chardev_stdio_disallowed;
+
 static bool stdio_open(Chardev *chr, Opts *opts, Error **errp)
 {
     StdioChardev *s = (StdioChardev *)chr;
@@ -115,6 +118,10 @@ static bool stdio_open(Chardev *chr, Opts *opts, Error **errp)
 
     if (stdio_in_use) {
         error_setg(errp, "cannot use stdio by multiple character devices");
+        return false;
+    }
+    if (chardev_stdio_disallowed) {
+        error_setg(errp, "cannot use stdio with -daemonize");
         return false;
     }
     s->allow_signals = opts_get_bool(opts, "signal", true, &err);

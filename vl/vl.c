@@ -238,6 +238,7 @@ static void collect(VlConfig *c, GPtrArray *args)
             break;
         case OPT_DAEMONIZE:
             c->daemonize = true;
+            chardev_stdio_disallowed = true;
             break;
         case OPT_PIDFILE:
             c->pidfile = a->arg;

@@ -132,6 +132,9 @@ void chr_fe_take_focus(CharFrontend *fe);
 bool chr_is_mux(Chardev *chr);
 /* The mux escape character (default 0x01, Ctrl-a); -echr sets it. */
 extern int chr_mux_escape_char;
+/* Set before chardevs are created when stdio will not be a terminal
+ * (-daemonize): a stdio backend is then refused. */
+extern bool chardev_stdio_disallowed;
 
 /*
  * Ring buffer backend ("-chardev ringbuf,id=ID,size=N"), for the monitor's

@@ -85,6 +85,12 @@ class DaemonizeCase(unittest.TestCase):
         self.pid = int(text)
         return r
 
+    def test_stdio_refused(self):
+        # As QEMU: the daemon has no terminal to give a stdio backend.
+        r = run(["-daemonize", "-serial", "stdio", "-display", "none"])
+        self.assertEqual(r.status, 1, r)
+        self.assertIn("-serial stdio: cannot use stdio with -daemonize", r.err)
+
     def test_daemon_pidfile_and_quit(self):
         self.start_daemon()
         self.assertTrue(alive(self.pid))
