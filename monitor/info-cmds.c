@@ -11,11 +11,6 @@
 #include "config-host.h"
 #include <sys/syscall.h>
 
-static void info_version(Monitor *mon, const HmpArgs *a)
-{
-    monitor_printf(mon, "%s\n", KEMU_VERSION);
-}
-
 static void info_status(Monitor *mon, const HmpArgs *a)
 {
     RunState s = runstate_get();
@@ -237,8 +232,6 @@ static void info_hotpluggable_cpus(Monitor *mon, const HmpArgs *a)
 }
 
 static const MonitorCommand info_cmds[] = {
-    { .hmp_name = "info version", .hmp_help = "show the version of QEMU",
-      .hmp = info_version },
     { .hmp_name = "info status",
       .hmp_help = "show the current VM status (running|paused)",
       .hmp = info_status },

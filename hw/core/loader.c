@@ -56,3 +56,25 @@ char *firmware_find(const char *name)
     }
     return NULL;
 }
+
+static GPtrArray *roms;
+
+void rom_register(const char *name, uint64_t addr, uint64_t size,
+                  bool is_rom)
+{
+    RomEntry *r = g_new0(RomEntry, 1);
+
+    r->name = g_strdup(name);
+    r->addr = addr;
+    r->size = size;
+    r->is_rom = is_rom;
+    g_ptr_array_add(rom_list(), r);
+}
+
+GPtrArray *rom_list(void)
+{
+    if (!roms) {
+        roms = g_ptr_array_new();
+    }
+    return roms;
+}

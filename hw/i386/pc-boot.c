@@ -74,6 +74,7 @@ bool pc_load_firmware(PCMachineState *pcms, Error **errp)
         g_free(path);
         return false;
     }
+    rom_register(path, 4 * GiB - size, size, true);
     g_free(path);
     if (size == 0 || size % (64 * KiB) || size > PC_BIOS_MAX_SIZE) {
         error_setg(errp, "could not load PC BIOS '%s': size %zu is not a "
@@ -145,6 +146,10 @@ void pc_build_acpi(PCMachineState *pcms)
 
     e820_add(pcms->e820, addr, pcms->below_4g - addr, E820_ACPI);
     pcms->rsdp_addr = PC_RSDP_ADDR;
+    /* The names QEMU's firmware interface gives the same tables. */
+    rom_register("etc/acpi/tables", addr, pcms->acpi.blob->len, false);
+    rom_register("etc/acpi/rsdp", pcms->rsdp_addr, sizeof(pcms->acpi.rsdp),
+                 false);
     pcms->have_acpi = true;
 }
 
@@ -269,6 +274,10 @@ bool pc_load_kernel(PCMachineState *pcms, Error **errp)
     g_free(kernel);
     if (!pcms->boot) {
         return false;
+    }
+    for (guint i = 0; i < pcms->boot->blobs->len; i++) {
+        BootBlob *b = g_ptr_array_index(pcms->boot->blobs, i);
+        rom_register(b->name, b->addr, g_bytes_get_size(b->data), false);
     }
     qemu_register_reset(pc_boot_reset, pcms);
     pc_boot_reset(pcms);

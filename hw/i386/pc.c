@@ -23,10 +23,25 @@
 #include "sysemu/hostmem.h"
 #include "target/i386/cpu.h"
 
-/* A GSI line: the active IrqBackend decides where it goes. */
+static uint64_t gsi_count[PC_NUM_GSI];
+static uint32_t gsi_high;
+
+/* A GSI line: the active IrqBackend decides where it goes. Rising edges
+ * are counted for "info irq", as QEMU counts them at its PIC/IOAPIC. */
 static void pc_gsi_set(void *opaque, int n, int level)
 {
+    if (n >= 0 && n < PC_NUM_GSI) {
+        if (level && !(gsi_high & (1u << n))) {
+            gsi_count[n]++;
+        }
+        gsi_high = level ? gsi_high | (1u << n) : gsi_high & ~(1u << n);
+    }
     gsi_set_level(n, level);
+}
+
+const uint64_t *pc_gsi_counts(void)
+{
+    return gsi_count;
 }
 
 /*

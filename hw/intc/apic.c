@@ -10,6 +10,7 @@
 #include "util/osdep.h"
 #include "util/log.h"
 #include "hw/intc/apic_internal.h"
+#include "hw/intc/intc-info.h"
 #include "hw/qdev.h"
 #include "exec/memory.h"
 #include "sysemu/interrupts.h"
@@ -680,6 +681,29 @@ uint64_t apic_get_base(DeviceState *dev)
 int apic_get_sipi_vector(DeviceState *dev)
 {
     return APIC(dev)->sipi_vector;
+}
+
+bool apic_get_regs(DeviceState *dev, uint32_t *regs)
+{
+    APICState *s;
+    uint64_t v;
+
+    if (object_dynamic_cast(OBJECT(dev), TYPE_KVM_APIC)) {
+        return kvm_apic_get_regs(dev, regs);
+    }
+    if (!object_dynamic_cast(OBJECT(dev), TYPE_APIC)) {
+        return false;
+    }
+    s = APIC(dev);
+    for (int i = 0; i < APIC_REG_PAGE_DWORDS; i++) {
+        regs[i] = apic_reg_read(s, i, &v) ? v : 0;
+    }
+    /* The xAPIC layout whatever the mode: x2APIC has no APR/DFR/ICR2. */
+    regs[0x09] = apic_apr(s);
+    regs[0x0e] = s->dfr;
+    regs[0x30] = s->icr_lo;
+    regs[0x31] = s->icr_hi;
+    return true;
 }
 
 /* ---- reset and the device ---- */

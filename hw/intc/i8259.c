@@ -8,6 +8,7 @@
 #include "util/osdep.h"
 #include "util/log.h"
 #include "hw/intc/i8259.h"
+#include "hw/intc/intc-info.h"
 #include "hw/isa.h"
 #include "exec/memory.h"
 
@@ -511,6 +512,26 @@ static void pic_print_info(DeviceState *dev, GString *out, int indent)
     g_string_append_printf(out, "%*sirr=%02x isr=%02x imr=%02x elcr=%02x "
                            "base=%02x\n", indent, "", s->irr, s->isr,
                            s->imr, s->elcr, s->vector_base);
+}
+
+bool i8259_get_info(DeviceState *dev, PICInfo *info)
+{
+    PICState *s;
+
+    if (object_dynamic_cast(OBJECT(dev), TYPE_KVM_I8259)) {
+        return kvm_i8259_get_info(dev, info);
+    }
+    if (!object_dynamic_cast(OBJECT(dev), TYPE_ISA_I8259)) {
+        return false;
+    }
+    s = ISA_I8259(dev);
+    *info = (PICInfo) {
+        .master = s->master, .irr = s->irr, .imr = s->imr, .isr = s->isr,
+        .priority_add = s->prio_base, .irq_base = s->vector_base,
+        .read_isr = s->read_isr, .elcr = s->elcr,
+        .sfnm = s->icw4 & ICW4_SFNM,
+    };
+    return true;
 }
 
 static const Property pic_props[] = {

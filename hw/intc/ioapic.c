@@ -9,6 +9,7 @@
 #include "util/osdep.h"
 #include "util/log.h"
 #include "hw/intc/ioapic.h"
+#include "hw/intc/intc-info.h"
 #include "hw/qdev.h"
 #include "exec/memory.h"
 #include "sysemu/interrupts.h"
@@ -270,6 +271,33 @@ static void ioapic_print_info(DeviceState *dev, GString *out, int indent)
 
     g_string_append_printf(out, "%*sid=%d pins asserted=0x%06x\n",
                            indent, "", s->id, s->pin_level);
+}
+
+bool ioapic_get_info(DeviceState *dev, IOAPICInfo *info)
+{
+    IOAPICState *s;
+    uint32_t level_pins = 0;
+
+    if (object_dynamic_cast(OBJECT(dev), TYPE_KVM_IOAPIC)) {
+        return kvm_ioapic_get_info(dev, info);
+    }
+    if (!object_dynamic_cast(OBJECT(dev), TYPE_IOAPIC)) {
+        return false;
+    }
+    s = IOAPIC(dev);
+    info->version = IOAPIC_VERSION;
+    info->id = s->id;
+    info->ioregsel = s->ioregsel;
+    memcpy(info->redtbl, s->redtbl, sizeof(info->redtbl));
+    /* Edges are delivered (or dropped while masked) at once; only an
+     * asserted level-triggered pin stays requested. */
+    for (int i = 0; i < IOAPIC_NUM_PINS; i++) {
+        if (s->redtbl[i] & RTE_TRIGGER) {
+            level_pins |= 1u << i;
+        }
+    }
+    info->irr = s->pin_level & level_pins;
+    return true;
 }
 
 static void ioapic_class_init(ObjectClass *klass, void *data)

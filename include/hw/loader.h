@@ -22,4 +22,20 @@ bool load_initrd_file(const char *path, uint8_t **data, size_t *len,
  */
 char *firmware_find(const char *name);
 
+/*
+ * What "info roms" lists: every image the machine placed in guest memory
+ * (firmware ROM, kernel blobs, ACPI tables), in registration order.
+ */
+typedef struct RomEntry {
+    char *name;         /* file path, or a table name like "etc/acpi/rsdp" */
+    uint64_t addr;
+    uint64_t size;
+    bool is_rom;        /* mapped as ROM; false: copied into RAM */
+} RomEntry;
+
+void rom_register(const char *name, uint64_t addr, uint64_t size,
+                  bool is_rom);
+/* The registered images (RomEntry *), owned by the loader. */
+GPtrArray *rom_list(void);
+
 #endif

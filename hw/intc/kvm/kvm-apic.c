@@ -7,6 +7,7 @@
 #include "accel/kvm/kvm-int.h"
 #include "target/i386/cpu.h"
 #include "hw/intc/apic.h"
+#include "hw/intc/intc-info.h"
 
 typedef struct KVMAPICState {
     DeviceState parent_obj;
@@ -81,6 +82,20 @@ static const StateDesc kvm_apic_state = {
     .name = "kvm-apic", .version = 1, .fields = kvm_apic_fields,
     .pre_save = kvm_apic_pre_save, .post_load = kvm_apic_post_load,
 };
+
+bool kvm_apic_get_regs(DeviceState *dev, uint32_t *regs)
+{
+    CPUState *cpu = kvm_apic_cpu(KVM_APIC(dev));
+    struct kvm_lapic_state st;
+
+    if (!cpu || !cpu->accel || kvm_vcpu_ioctl(cpu, KVM_GET_LAPIC, &st) < 0) {
+        return false;
+    }
+    for (int i = 0; i < APIC_REG_PAGE_DWORDS; i++) {
+        memcpy(&regs[i], st.regs + i * 16, 4);
+    }
+    return true;
+}
 
 static bool kvm_apic_realize(DeviceState *dev, Error **errp)
 {

@@ -5,6 +5,7 @@
  */
 #include "hw/intc/kvm/kvm-irqchip-state.h"
 #include "hw/intc/i8259.h"
+#include "hw/intc/intc-info.h"
 
 typedef struct KVMPICState {
     ISADevice parent_obj;
@@ -99,6 +100,24 @@ static void kvm_pic_print_info(DeviceState *dev, GString *out, int indent)
                            "elcr=%02x\n", indent, "", c.chip.pic.irr,
                            c.chip.pic.imr, c.chip.pic.isr,
                            c.chip.pic.irq_base, c.chip.pic.elcr);
+}
+
+bool kvm_i8259_get_info(DeviceState *dev, PICInfo *info)
+{
+    KVMPICState *s = KVM_I8259(dev);
+    struct kvm_irqchip c;
+    struct kvm_pic_state *p = &c.chip.pic;
+
+    if (!kvm_irqchip_get(chip_id(s), &c)) {
+        return false;
+    }
+    *info = (PICInfo) {
+        .master = s->master, .irr = p->irr, .imr = p->imr, .isr = p->isr,
+        .priority_add = p->priority_add, .irq_base = p->irq_base,
+        .read_isr = p->read_reg_select, .elcr = p->elcr,
+        .sfnm = p->special_fully_nested_mode,
+    };
+    return true;
 }
 
 static bool kvm_pic_realize(DeviceState *dev, Error **errp)

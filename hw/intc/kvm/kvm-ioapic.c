@@ -5,6 +5,7 @@
  */
 #include "hw/intc/kvm/kvm-irqchip-state.h"
 #include "hw/intc/ioapic.h"
+#include "hw/intc/intc-info.h"
 
 typedef struct KVMIOAPICState {
     DeviceState parent_obj;
@@ -64,6 +65,27 @@ static void kvm_ioapic_print_info(DeviceState *dev, GString *out, int indent)
     }
     g_string_append_printf(out, "%*sid = 0x%02x, irr = 0x%08x\n", indent, "",
                            c.chip.ioapic.id, c.chip.ioapic.irr);
+}
+
+/* KVM's IOAPIC reports version 0x11 (82093AA without the EOI register). */
+#define KVM_IOAPIC_VERSION 0x11
+
+bool kvm_ioapic_get_info(DeviceState *dev, IOAPICInfo *info)
+{
+    struct kvm_irqchip c;
+    struct kvm_ioapic_state *st = &c.chip.ioapic;
+
+    if (!kvm_irqchip_get(KVM_IRQCHIP_IOAPIC, &c)) {
+        return false;
+    }
+    info->version = KVM_IOAPIC_VERSION;
+    info->id = st->id;
+    info->ioregsel = st->ioregsel;
+    info->irr = st->irr;
+    for (int i = 0; i < IOAPIC_NUM_PINS && i < KVM_IOAPIC_NUM_PINS; i++) {
+        info->redtbl[i] = st->redirtbl[i].bits;
+    }
+    return true;
 }
 
 static bool kvm_ioapic_realize(DeviceState *dev, Error **errp)

@@ -63,4 +63,7 @@ bool pc_ram_write(PCMachineState *pcms, uint64_t addr, const void *data,
 /* pc-cmos.c: the CMOS fields firmware and old kernels read. */
 void pc_cmos_init(PCMachineState *pcms);
 
+/* Rising edges seen on each of the PC_NUM_GSI lines ("info irq"). */
+const uint64_t *pc_gsi_counts(void);
+
 #endif
