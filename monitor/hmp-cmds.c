@@ -437,47 +437,47 @@ static void hmp_logfile(Monitor *mon, const HmpArgs *a)
 
 static const MonitorCommand hmp_cmds[] = {
     { .hmp_name = "help", .hmp_alias = "?", .hmp_args = "name:S?",
-      .hmp_params = "[cmd]", .hmp_help = "show the help", .hmp = hmp_help },
+      .hmp_params = "[cmd]", .hmp_help = "list the commands, or describe one", .hmp = hmp_help },
     { .hmp_name = "stop", .hmp_alias = "s",
-      .hmp_help = "stop emulation", .hmp = hmp_stop },
+      .hmp_help = "pause the virtual machine", .hmp = hmp_stop },
     { .hmp_name = "cont", .hmp_alias = "c",
-      .hmp_help = "resume emulation", .hmp = hmp_cont },
-    { .hmp_name = "system_reset", .hmp_help = "reset the system",
+      .hmp_help = "let a paused virtual machine run again", .hmp = hmp_cont },
+    { .hmp_name = "system_reset", .hmp_help = "reset the machine, as the reset button",
       .hmp = hmp_system_reset },
     { .hmp_name = "system_powerdown",
-      .hmp_help = "send system power down event",
+      .hmp_help = "press the ACPI power button",
       .hmp = hmp_system_powerdown },
     { .hmp_name = "quit", .hmp_alias = "q",
-      .hmp_help = "quit the emulator", .hmp = hmp_quit },
+      .hmp_help = "end kemu at once", .hmp = hmp_quit },
     { .hmp_name = "x", .hmp_args = "fmt:/,addr:l", .hmp_params = "/fmt addr",
-      .hmp_help = "virtual memory dump starting at 'addr'", .hmp = hmp_x },
+      .hmp_help = "show guest memory at a virtual address", .hmp = hmp_x },
     { .hmp_name = "xp", .hmp_args = "fmt:/,addr:l",
       .hmp_params = "/fmt addr",
-      .hmp_help = "physical memory dump starting at 'addr'", .hmp = hmp_xp },
+      .hmp_help = "show guest memory at a physical address", .hmp = hmp_xp },
     { .hmp_name = "print", .hmp_alias = "p", .hmp_args = "fmt:/,val:l",
       .hmp_params = "/fmt expr",
-      .hmp_help = "print expression value (use $reg for CPU register "
-                  "access)", .hmp = hmp_print },
+      .hmp_help = "evaluate an expression ($reg reads a register of the "
+                  "current CPU)", .hmp = hmp_print },
     { .hmp_name = "gva2gpa", .hmp_args = "addr:l", .hmp_params = "addr",
-      .hmp_help = "print the guest physical address corresponding to a "
-                  "guest virtual address", .hmp = hmp_gva2gpa },
+      .hmp_help = "translate a virtual address through the current CPU's "
+                  "page tables", .hmp = hmp_gva2gpa },
     { .hmp_name = "memsave", .hmp_args = "val:l,size:i,filename:s",
       .hmp_params = "addr size file",
-      .hmp_help = "save to disk virtual memory dump starting at 'addr' of "
-                  "size 'size'", .hmp = hmp_memsave },
+      .hmp_help = "write 'size' bytes of guest memory from virtual "
+                  "address 'addr' to a file", .hmp = hmp_memsave },
     { .hmp_name = "pmemsave", .hmp_args = "val:l,size:i,filename:s",
       .hmp_params = "addr size file",
-      .hmp_help = "save to disk physical memory dump starting at 'addr' of "
-                  "size 'size'", .hmp = hmp_pmemsave },
+      .hmp_help = "write 'size' bytes of guest memory from physical "
+                  "address 'addr' to a file", .hmp = hmp_pmemsave },
     { .hmp_name = "cpu", .hmp_args = "index:i", .hmp_params = "index",
-      .hmp_help = "set the default CPU", .hmp = hmp_cpu },
-    { .hmp_name = "nmi", .hmp_help = "inject an NMI", .hmp = hmp_nmi },
+      .hmp_help = "choose the CPU that later commands look at", .hmp = hmp_cpu },
+    { .hmp_name = "nmi", .hmp_help = "send a non-maskable interrupt to every CPU", .hmp = hmp_nmi },
     { .hmp_name = "log", .hmp_args = "items:s",
       .hmp_params = "item1[,...]",
-      .hmp_help = "activate logging of the specified items",
+      .hmp_help = "switch on -d log items ('none' switches all off)",
       .hmp = hmp_log },
     { .hmp_name = "logfile", .hmp_args = "filename:s",
-      .hmp_params = "filename", .hmp_help = "output logs to 'filename'",
+      .hmp_params = "filename", .hmp_help = "send the log to a file (as -D)",
       .hmp = hmp_logfile },
 };
 

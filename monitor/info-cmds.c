@@ -233,39 +233,37 @@ static void info_hotpluggable_cpus(Monitor *mon, const HmpArgs *a)
 
 static const MonitorCommand info_cmds[] = {
     { .hmp_name = "info status",
-      .hmp_help = "show the current VM status (running|paused)",
+      .hmp_help = "whether the machine runs or is paused",
       .hmp = info_status },
-    { .hmp_name = "info name", .hmp_help = "show the current VM name",
+    { .hmp_name = "info name", .hmp_help = "the -name of this machine",
       .hmp = info_name },
-    { .hmp_name = "info uuid", .hmp_help = "show the current VM UUID",
+    { .hmp_name = "info uuid", .hmp_help = "the -uuid of this machine",
       .hmp = info_uuid },
-    { .hmp_name = "info kvm", .hmp_help = "show KVM information",
+    { .hmp_name = "info kvm", .hmp_help = "whether KVM is present and in use",
       .hmp = info_kvm },
     { .hmp_name = "info registers", .hmp_args = "-a,vcpu:i?",
       .hmp_params = "[-a|vcpu]",
-      .hmp_help = "show the cpu registers (-a: show register info for all "
-                  "cpus; vcpu: specific vCPU to query; show the current "
-                  "CPU's registers if no argument is specified)",
+      .hmp_help = "registers of the current CPU (-a: of every CPU; "
+                  "N: of vCPU N)",
       .hmp = info_registers },
-    { .hmp_name = "info cpus", .hmp_help = "show infos for each CPU",
+    { .hmp_name = "info cpus", .hmp_help = "one line per vCPU with its thread",
       .hmp = info_cpus },
-    { .hmp_name = "info history", .hmp_help = "show the command line history",
+    { .hmp_name = "info history", .hmp_help = "the commands typed so far",
       .hmp = info_history },
     { .hmp_name = "info mtree", .hmp_args = "-f,-d,-o,-D",
       .hmp_params = "[-f][-d][-o][-D]",
-      .hmp_help = "show memory tree (-f: dump flat view for address "
-                  "spaces;-d: dump dispatch tree, valid with -f only);-o: "
-                  "dump region owners/parents;-D: dump disabled regions",
+      .hmp_help = "the memory region tree (-f: the flattened view of "
+                  "each address space; -o: owners; -D: disabled regions too)",
       .hmp = info_mtree },
-    { .hmp_name = "info qtree", .hmp_help = "show device tree",
+    { .hmp_name = "info qtree", .hmp_help = "devices and buses with their properties",
       .hmp = info_qtree },
     { .hmp_name = "info qom-tree", .hmp_args = "path:s?",
-      .hmp_params = "[path]", .hmp_help = "show QOM composition tree",
+      .hmp_params = "[path]", .hmp_help = "the object tree below path (default /)",
       .hmp = info_qom_tree },
-    { .hmp_name = "info chardev", .hmp_help = "show the character devices",
+    { .hmp_name = "info chardev", .hmp_help = "character devices and where they lead",
       .hmp = info_chardev },
     { .hmp_name = "info hotpluggable-cpus",
-      .hmp_help = "Show information about hotpluggable CPUs",
+      .hmp_help = "CPU slots, used and free",
       .hmp = info_hotpluggable_cpus },
 };
 

@@ -689,23 +689,23 @@ static void info_tlb(Monitor *mon, const HmpArgs *a)
 }
 
 static const MonitorCommand info_dev_cmds[] = {
-    { .hmp_name = "info version", .hmp_help = "show the version of QEMU",
+    { .hmp_name = "info version", .hmp_help = "the kemu version",
       .hmp = info_version },
-    { .hmp_name = "info pci", .hmp_help = "show PCI info", .hmp = info_pci },
-    { .hmp_name = "info pic", .hmp_help = "show PIC state",
+    { .hmp_name = "info pci", .hmp_help = "PCI functions with their ids, IRQs and BARs", .hmp = info_pci },
+    { .hmp_name = "info pic", .hmp_help = "8259 and IOAPIC registers",
       .hmp = info_pic },
     { .hmp_name = "info lapic", .hmp_args = "apic-id:i?",
       .hmp_params = "[apic-id]",
-      .hmp_help = "show local apic state (apic-id: local apic to read, "
-                  "default is which of current CPU)",
+      .hmp_help = "local APIC registers (of the current CPU, or of "
+                  "apic-id)",
       .hmp = info_lapic },
-    { .hmp_name = "info irq", .hmp_help = "show the interrupts statistics "
-                  "(if available)", .hmp = info_irq },
-    { .hmp_name = "info roms", .hmp_help = "show roms", .hmp = info_roms },
-    { .hmp_name = "info mem", .hmp_help = "show the active virtual memory "
-                  "mappings", .hmp = info_mem },
-    { .hmp_name = "info tlb", .hmp_help = "show virtual to physical memory "
-                  "mappings", .hmp = info_tlb },
+    { .hmp_name = "info irq", .hmp_help = "how often each interrupt line was "
+                  "raised", .hmp = info_irq },
+    { .hmp_name = "info roms", .hmp_help = "firmware, kernel and table images loaded", .hmp = info_roms },
+    { .hmp_name = "info mem", .hmp_help = "mapped virtual ranges of the current "
+                  "CPU", .hmp = info_mem },
+    { .hmp_name = "info tlb", .hmp_help = "every page mapping of the current "
+                  "CPU", .hmp = info_tlb },
 };
 
 static void __attribute__((constructor)) info_dev_cmds_register(void)

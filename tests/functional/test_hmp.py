@@ -153,13 +153,14 @@ class TestHmpStdio(unittest.TestCase):
         self.assertEqual(mon.cmd("p $nosuchreg"), "unknown register\n"
                          "Try \"help print\" for more information\n")
         self.assertEqual(mon.cmd("help x"),
-                         "x /fmt addr -- virtual memory dump starting at "
-                         "'addr'\n")
-        self.assertEqual(mon.cmd("help cont"), "cont|c  -- resume emulation\n")
-        self.assertIn("info status  -- show the current VM status "
-                      "(running|paused)\n", mon.cmd("help info"))
+                         "x /fmt addr -- show guest memory at a virtual "
+                         "address\n")
+        self.assertEqual(mon.cmd("help cont"),
+                         "cont|c  -- let a paused virtual machine run again\n")
+        self.assertIn("info status  -- whether the machine runs or is "
+                      "paused\n", mon.cmd("help info"))
         full = mon.cmd("help")
-        self.assertIn("quit|q  -- quit the emulator\n", full)
+        self.assertIn("quit|q  -- end kemu at once\n", full)
         self.assertNotIn("info status", full)
         self.assertEqual(mon.cmd("cpu 5"), "invalid CPU index\n")
         self.quit(p, mon)
