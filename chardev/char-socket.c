@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include "sysemu/runstate.h"
 #include "chardev/char.h"
 #include "util/main-loop.h"
 #include "util/timer.h"
@@ -422,7 +423,11 @@ static bool socket_open(Chardev *chr, Opts *opts, Error **errp)
             info_report("kemu waiting for connection on: %s",
                         chr->filename);
             while (s->fd < 0) {
-                poll(&p, 1, -1);
+                if (poll(&p, 1, -1) < 0) {
+                    /* SIGTERM/SIGINT while waiting end kemu, as later. */
+                    runstate_exit_if_killed();
+                    continue;
+                }
                 socket_accept(s);
             }
         } else {

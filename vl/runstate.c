@@ -270,6 +270,19 @@ static void report_killed(int sig)
     }
 }
 
+/* For blocking waits before the main loop runs (a socket server waiting
+ * for its first client): end as the main loop would on a signal. */
+void runstate_exit_if_killed(void)
+{
+    int sig = __atomic_load_n(&killed_signal, __ATOMIC_SEQ_CST);
+
+    if (sig) {
+        loc_push_none();    /* not about the option being processed */
+        report_killed(sig);
+        exit(0);
+    }
+}
+
 void runstate_init_signals(void)
 {
     struct sigaction sa = { 0 };

@@ -56,6 +56,9 @@ void qemu_system_shutdown_request(ShutdownCause reason);
 void qemu_system_exit_request(int status);
 void qemu_system_powerdown_request(void);   /* ACPI power button */
 void qemu_system_killed(int signal);        /* SIGINT/SIGTERM/SIGHUP */
+/* Before the main loop runs: exit(0) with the usual message if one of
+ * those signals arrived (blocking start-up waits call this on EINTR). */
+void runstate_exit_if_killed(void);
 void qemu_system_internal_error(void);      /* accel failure: exit 1 */
 
 /* Power-button notifiers (ACPI PM device registers here). */

@@ -91,6 +91,23 @@ class SocketTest(unittest.TestCase):
         except OSError:
             return None
 
+    def test_sigterm_while_waiting(self):
+        # A server with wait=on blocks start-up; SIGTERM still ends kemu
+        # cleanly, with the usual message.
+        port = free_port()
+        p = subprocess.Popen([kemu_test.binary()] + BASE +
+                             ["-chardev", f"socket,id=c,host=127.0.0.1,"
+                              f"port={port},server=on,wait=on",
+                              "-serial", "chardev:c"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL, text=True)
+        line = p.stderr.readline()
+        self.assertIn("waiting for connection", line)
+        p.terminate()
+        _, err = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("kemu-system-x86_64: terminating on signal 15", err)
+
     def test_unix_nowait(self):
         d = tempfile.mkdtemp()
         path = os.path.join(d, "s")
