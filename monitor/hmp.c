@@ -356,7 +356,8 @@ static void hmp_read(void *opaque, const uint8_t *buf, int size)
 
 static void hmp_greet(Monitor *mon)
 {
-    if (!mon->banner_done) {
+    /* Every new socket client gets the banner; a mux shows it once. */
+    if (!mon->banner_done || !chr_is_mux(mon->fe.chr)) {
         mon->banner_done = true;
         monitor_printf(mon, "kemu %s monitor - type 'help' for more "
                        "information\n", KEMU_VERSION);
@@ -395,6 +396,10 @@ static void hmp_event(void *opaque, ChrEvent event)
         }
         break;
     case CHR_EVENT_MUX_OUT:
+        /* Leave the prompt's line, so coming back starts a fresh one. */
+        if (mon->mux_focus && mon->banner_done) {
+            monitor_puts(mon, "\n");
+        }
         mon->mux_focus = false;
         break;
     default:
