@@ -423,12 +423,12 @@ static bool socket_open(Chardev *chr, Opts *opts, Error **errp)
             info_report("kemu waiting for connection on: %s",
                         chr->filename);
             while (s->fd < 0) {
-                if (poll(&p, 1, -1) < 0) {
-                    /* SIGTERM/SIGINT while waiting end kemu, as later. */
-                    runstate_exit_if_killed();
-                    continue;
+                /* SIGTERM/SIGINT while waiting end kemu, as later. A
+                 * bounded poll: a signal just before it is not lost. */
+                runstate_exit_if_killed();
+                if (poll(&p, 1, 100) > 0) {
+                    socket_accept(s);
                 }
-                socket_accept(s);
             }
         } else {
             socket_watch_listen(s, true);
