@@ -243,12 +243,10 @@ static bool kvm_fail(KVMState *s, Error **errp, int err, const char *fmt,
 {
     char *msg = g_strdup_printf(fmt, arg);
 
-    if (err) {
-        error_setg(errp, "failed to initialize kvm: %s", strerror(err));
-        fprintf(stderr, "%s\n", msg);
-    } else {
-        error_setg(errp, "failed to initialize kvm: %s", msg);
-    }
+    /* As QEMU: the reason on its own line, then (through the caller)
+     * "failed to initialize kvm: <errno text>". */
+    fprintf(stderr, "%s\n", msg);
+    error_setg(errp, "%s", strerror(err ? err : EINVAL));
     g_free(msg);
     if (s->vm_fd >= 0) {
         close(s->vm_fd);
@@ -321,8 +319,9 @@ static bool kvm_init_machine(MachineState *ms, Error **errp)
     }
     r = ioctl(s->fd, KVM_GET_API_VERSION, 0);
     if (r != KVM_API_VERSION) {
-        return kvm_fail(s, errp, 0, "%s", r < KVM_API_VERSION ?
-                        "kvm version too old" : "kvm version not supported");
+        return kvm_fail(s, errp, r < 0 ? errno : 0, "%s",
+                        r < KVM_API_VERSION ? "kvm version too old"
+                                            : "kvm version not supported");
     }
     for (size_t i = 0; i < ARRAY_SIZE(required_caps); i++) {
         if (!kvm_check_extension(required_caps[i].cap)) {
@@ -336,8 +335,9 @@ static bool kvm_init_machine(MachineState *ms, Error **errp)
         s->vm_fd = ioctl(s->fd, KVM_CREATE_VM, 0);
     } while (s->vm_fd < 0 && errno == EINTR);
     if (s->vm_fd < 0) {
-        return kvm_fail(s, errp, 0, "ioctl(KVM_CREATE_VM) failed: %s",
-                        strerror(errno));
+        int e = errno;
+        return kvm_fail(s, errp, e, "ioctl(KVM_CREATE_VM) failed: %s",
+                        strerror(e));
     }
     s->have_sync_regs = (kvm_check_extension(KVM_CAP_SYNC_REGS) &
                          (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS |
@@ -351,7 +351,6 @@ static bool kvm_init_machine(MachineState *ms, Error **errp)
                  ms->kernel_irqchip_set ? ms->kernel_irqchip :
                  KERNEL_IRQCHIP_ON;
     if (!kvm_create_irqchip(s, errp)) {
-        error_prepend(errp, "failed to initialize kvm: ");
         close(s->vm_fd);
         close(s->fd);
         g_free(s);
@@ -359,7 +358,6 @@ static bool kvm_init_machine(MachineState *ms, Error **errp)
         return false;
     }
     if (!kvm_arch_init(ms, s, errp)) {
-        error_prepend(errp, "failed to initialize kvm: ");
         close(s->vm_fd);
         close(s->fd);
         g_free(s);

@@ -227,6 +227,14 @@ class TestDirectBoot(GuestTest):
         self.assertIn("initrd: KEMU-INITRD (1200 bytes", r.stdout)
         self.check_ram(r.stdout, 256)
 
+    def test_bzimage_32bit_entry(self):
+        # No XLF_KERNEL_64: the loader must use the 32-bit protocol entry.
+        r = self.boot("boot-check.bz32", "-m", "256", "-initrd", self.files["initrd"],
+                      append="marker=kemu-boot-check")
+        self.assertIn("booted via linux32", r.stdout)
+        self.assertIn("initrd: KEMU-INITRD (1200 bytes", r.stdout)
+        self.check_ram(r.stdout, 256)
+
     def test_pvh(self):
         r = self.boot("boot-check.pvh", "-m", "256", "-initrd", self.files["initrd"],
                       append="marker=kemu-boot-check")
@@ -250,6 +258,67 @@ class TestDirectBoot(GuestTest):
         self.assertIn("booted via multiboot", r.stdout)
         self.assertIn("modules: 1", r.stdout)
         self.check_ram(r.stdout, 128)
+
+
+def _root_with(tool):
+    import shutil
+    if os.geteuid() != 0:
+        return "needs root to hide or restrict /dev/kvm"
+    if not shutil.which(tool):
+        return f"{tool} is not installed"
+    return None
+
+
+class TestKVMErrors(unittest.TestCase):
+    """Opening KVM fails with QEMU's two-line report and status 1. The
+    device is hidden or replaced in a private mount namespace, or opened
+    as an unprivileged user."""
+
+    def kemu_sh(self, prefix):
+        import subprocess
+        from kemu_guest import BINARY
+        return subprocess.run(
+            prefix + [BINARY, "-accel", "kvm", "-display", "none", "-S",
+                      "-nodefaults"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdin=subprocess.DEVNULL, timeout=60)
+
+    @unittest.skipIf(_root_with("unshare"), _root_with("unshare"))
+    def test_no_dev_kvm(self):
+        r = self.kemu_sh(["unshare", "--mount", "sh", "-c",
+                          'd=$(mktemp -d) && mount -t tmpfs none "$d" && '
+                          'mount --bind "$d" /dev && exec "$@"', "sh"])
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(r.stderr.splitlines(), [
+            "Could not access KVM kernel module: No such file or directory",
+            "kemu-system-x86_64: -accel kvm: failed to initialize kvm: "
+            "No such file or directory"])
+
+    @unittest.skipIf(_root_with("unshare"), _root_with("unshare"))
+    def test_not_a_kvm_device(self):
+        r = self.kemu_sh(["unshare", "--mount", "sh", "-c",
+                          'mount --bind /dev/null /dev/kvm && exec "$@"', "sh"])
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(r.stderr.splitlines(), [
+            "kvm version too old",
+            "kemu-system-x86_64: -accel kvm: failed to initialize kvm: "
+            "Inappropriate ioctl for device"])
+
+    @unittest.skipIf(KVM_SKIP_REASON or _root_with("setpriv"),
+                     KVM_SKIP_REASON or _root_with("setpriv"))
+    def test_no_permission(self):
+        if os.stat("/dev/kvm").st_mode & 0o006:
+            self.skipTest("/dev/kvm is open to everybody here")
+        import subprocess
+        from kemu_guest import BINARY
+        drop = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        if subprocess.run(drop + ["test", "-x", BINARY]).returncode:
+            self.skipTest("the build is not reachable for an unprivileged user")
+        r = self.kemu_sh(drop)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("Could not access KVM kernel module: Permission denied",
+                      r.stderr)
+        self.assertIn("failed to initialize kvm: Permission denied", r.stderr)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 # Builds the freestanding test guests with the host compiler.
 #   build.sh SRCDIR OUTDIR
 # Every tests/guest/*.c becomes OUT/NAME.mb (flat multiboot image with the
-# a.out kludge); boot-check also becomes NAME.bz (bzImage), NAME.pvh (ELF
-# with the PVH note) and NAME.mbelf (ELF32 multiboot without the kludge).
+# a.out kludge); boot-check also becomes NAME.bz (bzImage), NAME.bz32
+# (bzImage without the 64-bit entry), NAME.pvh (ELF with the PVH note) and
+# NAME.mbelf (ELF32 multiboot without the kludge).
 set -eu
 src=$1
 out=$2
@@ -43,6 +44,7 @@ for c in "$src"/*.c; do
     case $name in
     boot-check|demo)
         python3 "$src/mkbzimage.py" "$out/$name.mb" "$out/obj/$name.elf" "$out/$name.bz"
+        python3 "$src/mkbzimage.py" "$out/$name.mb" "$out/obj/$name.elf" "$out/$name.bz32" --32
         link "$name" pvh entry_pvh "$out/$name.pvh"
         link "$name" mbelf entry_mb "$out/obj/$name-mbelf.elf"
         objcopy -O elf32-i386 "$out/obj/$name-mbelf.elf" "$out/$name.mbelf"

@@ -5,13 +5,16 @@ Linux boot protocol 2.15 header, so kemu's bzImage loader can start it.
 There is no real-mode setup code: only loaders that use the 32- or 64-bit
 entry (kemu's direct boot) can run it.
 
-usage: mkbzimage.py FLAT.bin ELF OUT
+usage: mkbzimage.py FLAT.bin ELF OUT [--32]
+
+--32 leaves XLF_KERNEL_64 out, so a loader must use the 32-bit entry.
 """
 import struct
 import subprocess
 import sys
 
 flat, elf, out = sys.argv[1:4]
+entry64 = "--32" not in sys.argv[4:]
 payload = open(flat, "rb").read()
 
 # init_size must cover .bss so the loader keeps its data out of it.
@@ -35,7 +38,7 @@ struct.pack_into("<I", setup, 0x22c, 0x37ffffff)          # initrd_addr_max
 struct.pack_into("<I", setup, 0x230, 0x200000)            # kernel_alignment
 struct.pack_into("<B", setup, 0x234, 0)                   # not relocatable
 struct.pack_into("<B", setup, 0x235, 21)                  # min_alignment 2 MiB
-struct.pack_into("<H", setup, 0x236, 0x1)                 # XLF_KERNEL_64
+struct.pack_into("<H", setup, 0x236, 0x1 if entry64 else 0)  # XLF_KERNEL_64
 struct.pack_into("<I", setup, 0x238, 2047)                # cmdline_size
 struct.pack_into("<Q", setup, 0x258, 0x100000)            # pref_address
 struct.pack_into("<I", setup, 0x260, init_size)           # init_size
