@@ -407,6 +407,8 @@ static bool socket_open(Chardev *chr, Opts *opts, Error **errp)
         return false;
     }
     s->is_unix = path != NULL;
+    /* We announce WILL ECHO to telnet clients: the frontend must echo. */
+    chr->echo_expected = s->telnet;
     s->path = g_strdup(path);
     s->host = g_strdup(host && *host ? host : "0.0.0.0");
     s->port = g_strdup(port);

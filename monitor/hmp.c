@@ -410,6 +410,9 @@ static void hmp_event(void *opaque, ChrEvent event)
 /* Line editing where a person types: a terminal behind the chardev. */
 static bool chr_is_terminal(Chardev *chr)
 {
+    if (chr->echo_expected) {
+        return true;    /* a telnet client in character mode */
+    }
     if (chr->read_fd >= 0 && isatty(chr->read_fd)) {
         return true;
     }

@@ -46,7 +46,9 @@ struct Chardev {
     GByteArray *outbuf;          /* bytes waiting for the backend */
     size_t outbuf_max;
     bool be_open;
-    bool logging;                /* logfile= later */
+    bool logging;
+    bool echo_expected;          /* the peer expects us to echo its input
+                                    (telnet character mode) */                /* logfile= later */
 
     /* Input: the core watches read_fd (if >= 0) while the frontend can
      * take bytes, and calls the class's fd_read (default: read(2) and

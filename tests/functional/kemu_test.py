@@ -3,9 +3,13 @@
 
 find the binary ($KEMU_BINARY, else $KEMU_BUILD or build/ in the tree),
 run it to completion with a timeout, capture stdout/stderr/status, and
-start it with a qtest socket for tests that talk the qtest protocol.
+start it with a qtest socket for tests that talk the qtest protocol,
+and talk to its monitors: QMP (QmpStream, start_qmp) and HMP (Hmp).
 """
+import json
 import os
+import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -175,3 +179,144 @@ class QTest:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def start_qmp(cmdline, prefix="kemu-qmp-", timeout=30):
+    """Starts cmdline(path), a full command line whose QMP monitor listens
+    on the unix socket path (in a new temporary directory), and connects
+    to it, retrying until it listens. Returns (dir, proc, sock); raises
+    RuntimeError with the program's output if it exits or timeout passes
+    first."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    path = os.path.join(tmp, "qmp.sock")
+    proc = subprocess.Popen(cmdline(path), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, errors="replace")
+    deadline = time.monotonic() + timeout
+    sock = socket.socket(socket.AF_UNIX)
+    while True:
+        try:
+            sock.connect(path)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                sock.close()
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise RuntimeError(f"no QMP socket: {stop(proc)!r}")
+            time.sleep(0.05)
+    sock.settimeout(timeout)
+    return tmp, proc, sock
+
+
+class QmpStream:
+    """A QMP client on a connected socket: JSON values are read off the
+    stream one by one, so compact and pretty output both work; events
+    are kept apart in self.events. Reads the greeting; does not
+    negotiate."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.raw = b""
+        self.events = []
+        self.dec = json.JSONDecoder()
+        self.greeting = self.read()
+
+    def read(self):
+        """The next JSON value from the stream."""
+        while True:
+            text = self.raw.decode(errors="replace").lstrip()
+            if text:
+                try:
+                    val, end = self.dec.raw_decode(text)
+                    self.raw = text[end:].encode()
+                    return val
+                except json.JSONDecodeError:
+                    pass
+            data = self.sock.recv(65536)
+            if not data:
+                raise EOFError("QMP connection closed")
+            self.raw += data
+
+    def reply(self):
+        """The next non-event message; events go to self.events."""
+        while True:
+            msg = self.read()
+            if "event" in msg:
+                self.events.append(msg)
+            else:
+                return msg
+
+    def send(self, data):
+        self.sock.sendall(data if isinstance(data, bytes) else data.encode())
+
+    def cmd(self, name, args=None, **extra):
+        """Sends {"execute": name, "arguments": args, **extra}; returns
+        the reply."""
+        req = {"execute": name}
+        if args is not None:
+            req["arguments"] = args
+        req.update(extra)
+        self.send(json.dumps(req))
+        return self.reply()
+
+    def ret(self, name, args=None):
+        """The "return" of a command that must succeed."""
+        r = self.cmd(name, args)
+        if "return" not in r:
+            raise AssertionError(f"{name}: {r}")
+        return r["return"]
+
+    def event(self, name):
+        """Waits for the named event; returns it and drops earlier ones."""
+        while True:
+            for i, e in enumerate(self.events):
+                if e["event"] == name:
+                    del self.events[:i + 1]
+                    return e
+            msg = self.read()
+            if "event" in msg:
+                self.events.append(msg)
+
+    def close(self):
+        self.sock.close()
+
+
+PROMPT = "(qemu) "
+
+
+class Hmp:
+    """HMP over any byte stream: a readable fd and a write(bytes)
+    function. Output is read with a deadline (self.timeout seconds)."""
+
+    timeout = 30
+
+    def __init__(self, rfd, write):
+        self.rfd, self.write = rfd, write
+        self.buf = ""
+
+    def read_until(self, marker, timeout=None):
+        """Everything up to and including marker."""
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while marker not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"no {marker!r} in {self.buf!r}")
+            r, _, _ = select.select([self.rfd], [], [], left)
+            if r:
+                try:
+                    data = os.read(self.rfd, 65536)
+                except OSError:     # a pty whose other side went away
+                    data = b""
+                if not data:
+                    raise AssertionError(f"EOF waiting for {marker!r}: "
+                                         f"{self.buf!r}")
+                self.buf += data.decode(errors="replace")
+        i = self.buf.index(marker) + len(marker)
+        out, self.buf = self.buf[:i], self.buf[i:]
+        return out
+
+    def cmd(self, line):
+        """Runs one command; returns its output without the prompt."""
+        self.write((line + "\n").encode())
+        out = self.read_until(PROMPT)
+        return out[:-len(PROMPT)].replace("\r\n", "\n")

@@ -2,7 +2,6 @@
 """The human monitor (HMP) over stdio pipes and over a tcp socket: banner,
 prompt, run control, registers, memory dumps, print, errors, power button."""
 import os
-import select
 import socket
 import subprocess
 import tempfile
@@ -10,8 +9,7 @@ import time
 import unittest
 
 from kemu_guest import BINARY, KVM_SKIP_REASON, guest_image
-
-PROMPT = "(qemu) "
+from kemu_test import PROMPT, Hmp
 BIOS = "/usr/share/qemu/qboot.rom"
 
 
@@ -21,38 +19,6 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
-
-
-class Hmp:
-    """A monitor reached through a readable fd and a write function."""
-
-    def __init__(self, rfd, write):
-        self.rfd = rfd
-        self.write = write
-        self.buf = ""
-
-    def read_until(self, marker, timeout=30):
-        deadline = time.monotonic() + timeout
-        while marker not in self.buf:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"no {marker!r} in {self.buf!r}")
-            r, _, _ = select.select([self.rfd], [], [], left)
-            if r:
-                data = os.read(self.rfd, 65536)
-                if not data:
-                    raise AssertionError(f"EOF waiting for {marker!r}: "
-                                         f"{self.buf!r}")
-                self.buf += data.decode(errors="replace")
-        i = self.buf.index(marker) + len(marker)
-        out, self.buf = self.buf[:i], self.buf[i:]
-        return out
-
-    def cmd(self, line):
-        """Runs one command; returns its output without the prompt."""
-        self.write((line + "\n").encode())
-        out = self.read_until(PROMPT)
-        return out[:-len(PROMPT)].replace("\r\n", "\n")
 
 
 @unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)

@@ -11,7 +11,7 @@ import time
 import unittest
 
 from kemu_guest import BINARY, KVM_SKIP_REASON, guest_image
-from test_hmp import PROMPT, Hmp
+from kemu_test import PROMPT, Hmp
 
 USERSPACE = ("-machine", "kernel-irqchip=off")
 

@@ -3,10 +3,8 @@
 and unix sockets, two monitors at once (HMP and QMP), -S then cont, a
 pty opened from Python, the ringbuf backend, and a socket chardev that
 reconnects to a server that hung up."""
-import json
 import os
 import re
-import select
 import shutil
 import socket
 import subprocess
@@ -16,9 +14,9 @@ import time
 import tty
 import unittest
 
+import kemu_test
 from kemu_guest import BINARY, KVM_SKIP_REASON, guest_image
-
-PROMPT = "(qemu) "
+from kemu_test import PROMPT, QmpStream
 HELLO = "hello from the kemu test guest"
 BASE = [BINARY, "-display", "none", "-accel", "kvm", "-nodefaults"]
 SOCAT_SKIP = None if shutil.which("socat") else "socat is not installed"
@@ -41,49 +39,16 @@ def wait_for(pred, what, timeout=60):
         time.sleep(0.05)
 
 
-class Reader:
-    """Text arriving on an fd, read with a deadline until a marker."""
+class Hmp(kemu_test.Hmp):
+    """HMP over any byte stream: write(bytes) and a readable fd.
+    Sockets get plain lines: no echo of what we typed."""
 
-    def __init__(self, fd):
-        self.fd, self.buf = fd, ""
-
-    def until(self, marker, timeout=60):
-        end = time.monotonic() + timeout
-        while marker not in self.buf:
-            left = end - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"no {marker!r} in {self.buf!r}")
-            r, _, _ = select.select([self.fd], [], [], left)
-            if r:
-                try:
-                    data = os.read(self.fd, 65536)
-                except OSError:     # a pty whose other side went away
-                    data = b""
-                if not data:
-                    raise AssertionError(f"EOF before {marker!r}: "
-                                         f"{self.buf!r}")
-                self.buf += data.decode(errors="replace")
-        i = self.buf.index(marker) + len(marker)
-        out, self.buf = self.buf[:i], self.buf[i:]
-        return out
-
-
-class Hmp:
-    """HMP over any byte stream: write(bytes) and a readable fd."""
-
-    def __init__(self, fd, write):
-        self.rd, self.write = Reader(fd), write
+    timeout = 60
 
     def greet(self):
-        banner = self.rd.until(PROMPT)
+        banner = self.read_until(PROMPT)
         assert "monitor - type 'help' for more information" in banner, banner
         return banner
-
-    def cmd(self, line):
-        self.write((line + "\n").encode())
-        out = self.rd.until(PROMPT)[:-len(PROMPT)].replace("\r\n", "\n")
-        # Sockets get plain lines: no echo of what we typed.
-        return out
 
 
 class Socat:
@@ -110,57 +75,19 @@ class Socat:
                 f.close()
 
 
-class Qmp:
-    """A minimal QMP client on a unix socket."""
+class Qmp(QmpStream):
+    """A minimal QMP client on a unix socket; cmd takes the arguments as
+    keywords."""
 
     def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX)
-        wait_for(lambda: self.sock.connect_ex(path) == 0, "QMP socket")
-        self.sock.settimeout(60)
-        self.raw, self.events = b"", []
-        self.dec = json.JSONDecoder()
-        self.greeting = self.read()
+        sock = socket.socket(socket.AF_UNIX)
+        wait_for(lambda: sock.connect_ex(path) == 0, "QMP socket")
+        sock.settimeout(60)
+        super().__init__(sock)
         self.cmd("qmp_capabilities")
 
-    def read(self):
-        while True:
-            text = self.raw.decode().lstrip()
-            if text:
-                try:
-                    val, end = self.dec.raw_decode(text)
-                    self.raw = text[end:].encode()
-                    return val
-                except json.JSONDecodeError:
-                    pass
-            data = self.sock.recv(65536)
-            if not data:
-                raise EOFError("QMP connection closed")
-            self.raw += data
-
     def cmd(self, name, **args):
-        req = {"execute": name}
-        if args:
-            req["arguments"] = args
-        self.sock.sendall(json.dumps(req).encode())
-        while True:
-            msg = self.read()
-            if "event" in msg:
-                self.events.append(msg)
-            else:
-                return msg
-
-    def event(self, name):
-        while True:
-            for i, e in enumerate(self.events):
-                if e["event"] == name:
-                    del self.events[:i + 1]
-                    return e
-            msg = self.read()
-            if "event" in msg:
-                self.events.append(msg)
-
-    def close(self):
-        self.sock.close()
+        return super().cmd(name, args or None)
 
 
 class KemuCase(unittest.TestCase):

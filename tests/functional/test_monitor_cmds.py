@@ -16,7 +16,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kemu_test import binary, stop  # noqa: E402
+from kemu_test import binary  # noqa: E402
 from kemu_guest import KVM_SKIP_REASON, guest_image  # noqa: E402
 from test_qmp import Qmp  # noqa: E402
 
@@ -28,32 +28,15 @@ class GuestQmp(Qmp):
     """QMP on a unix socket of a kemu started with exactly these args
     (Qmp adds -bios, which would make kemu ignore -kernel)."""
 
+    prefix = "kemu-mc-"
+
     def __init__(self, args, timeout=30):
-        self.dir = tempfile.mkdtemp(prefix="kemu-mc-")
-        self.path = os.path.join(self.dir, "qmp.sock")
-        self.proc = subprocess.Popen(
-            [binary(), "-qmp", f"unix:{self.path},server,nowait",
-             "-display", "none"] + args,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True, errors="replace")
-        deadline = time.monotonic() + timeout
-        self.sock = socket.socket(socket.AF_UNIX)
-        while True:
-            try:
-                self.sock.connect(self.path)
-                break
-            except OSError:
-                if self.proc.poll() is not None or \
-                        time.monotonic() > deadline:
-                    raise RuntimeError(f"no QMP socket: {stop(self.proc)!r}")
-                time.sleep(0.05)
-        self.sock.settimeout(timeout)
-        self.raw = b""
-        self.events = []
-        import json
-        self.dec = json.JSONDecoder()
-        self.greeting = self.read()
+        super().__init__(binary(), args, timeout)
         self.ret("qmp_capabilities")
+
+    def cmdline(self, prog, path, args):
+        return [prog, "-qmp", f"unix:{path},server,nowait",
+                "-display", "none"] + args
 
     def hmp(self, line):
         return self.ret("human-monitor-command",

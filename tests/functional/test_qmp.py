@@ -7,15 +7,12 @@ import json
 import os
 import random
 import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kemu_test import binary, stop  # noqa: E402
+from kemu_test import QmpStream, binary, start_qmp, stop  # noqa: E402
 
 QEMU = shutil.which("qemu-system-x86_64")
 QBOOT = "/usr/share/qemu/qboot.rom"
@@ -32,87 +29,21 @@ def vm_args(sock, pretty=False):
     return args
 
 
-class Qmp:
-    """A QMP client: JSON values are read off the stream one by one, so
-    compact and pretty output both work; events are kept apart."""
+class Qmp(QmpStream):
+    """QMP of prog (kemu or QEMU) started by vm_args with args ("pretty"
+    among them selects -qmp-pretty)."""
+
+    prefix = "kemu-qmp-"
 
     def __init__(self, prog, args, timeout=30):
-        self.dir = tempfile.mkdtemp(prefix="kemu-qmp-")
-        self.path = os.path.join(self.dir, "qmp.sock")
-        self.proc = subprocess.Popen(
-            [prog] + vm_args(self.path, "pretty" in args) +
-            [a for a in args if a != "pretty"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True, errors="replace")
-        deadline = time.monotonic() + timeout
-        self.sock = socket.socket(socket.AF_UNIX)
-        while True:
-            try:
-                self.sock.connect(self.path)
-                break
-            except OSError:
-                if self.proc.poll() is not None or \
-                        time.monotonic() > deadline:
-                    raise RuntimeError(f"no QMP socket: {stop(self.proc)!r}")
-                time.sleep(0.05)
-        self.sock.settimeout(timeout)
-        self.raw = b""
-        self.events = []
-        self.dec = json.JSONDecoder()
-        self.greeting = self.read()
+        self.dir, self.proc, sock = start_qmp(
+            lambda path: self.cmdline(prog, path, args), self.prefix,
+            timeout)
+        super().__init__(sock)
 
-    def read(self):
-        """The next JSON value from the stream."""
-        while True:
-            text = self.raw.decode(errors="replace").lstrip()
-            if text:
-                try:
-                    val, end = self.dec.raw_decode(text)
-                    self.raw = text[end:].encode()
-                    return val
-                except json.JSONDecodeError:
-                    pass
-            data = self.sock.recv(65536)
-            if not data:
-                raise EOFError("QMP connection closed")
-            self.raw += data
-
-    def reply(self):
-        """The next non-event message; events go to self.events."""
-        while True:
-            msg = self.read()
-            if "event" in msg:
-                self.events.append(msg)
-            else:
-                return msg
-
-    def send(self, data):
-        self.sock.sendall(data if isinstance(data, bytes) else data.encode())
-
-    def cmd(self, name, args=None, **extra):
-        req = {"execute": name}
-        if args is not None:
-            req["arguments"] = args
-        req.update(extra)
-        self.send(json.dumps(req))
-        return self.reply()
-
-    def ret(self, name, args=None):
-        r = self.cmd(name, args)
-        if "return" not in r:
-            raise AssertionError(f"{name}: {r}")
-        return r["return"]
-
-    def event(self, name):
-        """Waits for the named event; returns it and drops earlier ones."""
-        while True:
-            for i, e in enumerate(self.events):
-                if e["event"] == name:
-                    del self.events[:i + 1]
-                    return e
-            msg = self.read()
-            if "event" in msg:
-                self.events.append(msg)
+    def cmdline(self, prog, path, args):
+        return [prog] + vm_args(path, "pretty" in args) + \
+            [a for a in args if a != "pretty"]
 
     def sync(self, tag):
         """Resynchronises after bad input (0xff is never valid JSON) and
