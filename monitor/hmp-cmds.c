@@ -263,12 +263,11 @@ static void memory_dump(Monitor *mon, const HmpArgs *a, bool phys)
             case 'u':
                 monitor_printf(mon, "%*" PRIu64, digits, v);
                 break;
-            case 'd': {
-                int64_t s = wsize == 1 ? (int8_t)v : wsize == 2 ? (int16_t)v :
-                            wsize == 4 ? (int32_t)v : (int64_t)v;
-                monitor_printf(mon, "%*" PRId64, digits, s);
+            case 'd':
+                /* As QEMU 7.2: units narrower than 8 bytes are loaded
+                 * zero-extended, so only /dg shows a sign. */
+                monitor_printf(mon, "%*" PRId64, digits, (int64_t)v);
                 break;
-            }
             case 'c':
                 print_char(mon, (int)v);
                 break;

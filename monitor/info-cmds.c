@@ -214,8 +214,9 @@ static void info_hotpluggable_cpus(Monitor *mon, const HmpArgs *a)
         unsigned die = (i / threads / cores) % dies;
         unsigned socket = i / threads / cores / dies;
 
+        /* Every slot takes the boot CPUs' type, plugged or not. */
         monitor_printf(mon, "  type: \"%s\"\n",
-                       cs ? object_get_typename(OBJECT(cs)) : "");
+                       first_cpu ? object_get_typename(OBJECT(first_cpu)) : "");
         monitor_printf(mon, "  vcpus_count: \"1\"\n");
         if (cs) {
             g_autofree char *path = object_get_canonical_path(OBJECT(cs));

@@ -201,7 +201,9 @@ void x86_cpu_dump_state(CPUState *cs, GString *out, int flags)
                            fl, cpu_cpl(env),
                            env->events.interrupt_shadow ? 1 : 0,
                            1 /* A20 is the chipset's; the CPU sees it on */,
-                           env->events.smi_smm ? 1 : 0, cs->halted ? 1 : 0);
+                           env->events.smi_smm ? 1 : 0,
+                           /* with the in-kernel irqchip, KVM holds the halt */
+                           cs->halted || env->mp_state == X86_MP_HALTED);
 
     for (int i = 0; i < CPU_NB_SEGS; i++) {
         dump_seg(out, env, seg_names[i], &env->segs[i], lma);

@@ -276,8 +276,7 @@ class RestoreTest(unittest.TestCase):
     def test_after_quit(self):
         p = Pane(self, BASE + ["-S", "-nographic"])
         p.wait_raw()
-        p.keys("C-a", "c")
-        p.wait_text(PROMPT)
+        p.first_switch_to_monitor()
         p.type("quit")
         p.keys("Enter")
         self.check(p, 0)
