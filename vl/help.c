@@ -65,6 +65,7 @@ static const char help_text[] =
 "                telnet:..., unix:PATH[,server=on,wait=off],\n"
 "                mon:DEV (shared with the monitor), chardev:ID\n"
 "-debugcon dev   debug console on port 0xe9, backends as for -serial\n"
+"-parallel none  no parallel port (the only choice: kemu has none yet)\n"
 "-echr code      escape character of shared (mux) consoles, as a\n"
 "                character code (default 1, Ctrl-a)\n"
 "-monitor dev    human monitor (HMP) on dev, backends as for -serial\n"

@@ -28,6 +28,7 @@ static const VlOption vl_options[] = {
     { "chardev", true, OPT_CHARDEV },
     { "debugcon", true, OPT_DEBUGCON },
     { "echr", true, OPT_ECHR },
+    { "parallel", true, OPT_PARALLEL },
     { "device", true, OPT_DEVICE },
     { "global", true, OPT_GLOBAL },
     { "object", true, OPT_OBJECT },

@@ -165,6 +165,16 @@ static void collect(VlConfig *c, GPtrArray *args)
         case OPT_DEBUGCON:
             c->debugcon = a->arg;
             break;
+        case OPT_PARALLEL:
+            /* The pc has no parallel port model yet: "none" (what scripts
+             * pass to get rid of it) is all there is to accept. */
+            if (strcmp(a->arg, "none")) {
+                loc_push_option(a->typed, a->arg);
+                error_report("parallel ports are not available in kemu yet; "
+                             "only 'none' is accepted");
+                exit(1);
+            }
+            break;
         case OPT_ECHR: {
             /* The mux escape (Ctrl-a by default), as a character code. */
             char *end;

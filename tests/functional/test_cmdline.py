@@ -191,6 +191,13 @@ class TestCpuAccel(CmdlineCase):
             self.assertIn("falling back to QTest", r.err, r)
             self.assertNotIn("kemu-system-x86_64: -accel qtest", r.err, r)
 
+    def test_parallel(self):
+        r = run(QT + ["-parallel", "none", "-qtest", "stdio"], input="")
+        self.assertEqual(r.status, 0, r)
+        self.assertError(QT + ["-parallel", "stdio"],
+                         "-parallel stdio: parallel ports are not available "
+                         "in kemu yet; only 'none' is accepted")
+
     def test_accel_and_machine_accel(self):
         self.assertError(["-accel", "qtest", "-M", "accel=qtest"],
                          'The -accel and "-machine accel=" options are '
