@@ -2,6 +2,7 @@
 """Finding and running the small test guests built in BUILD/tests/guest."""
 import os
 import subprocess
+import unittest
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get("KEMU_BUILD", os.path.join(TOP, "build"))
@@ -38,3 +39,33 @@ def run_kemu(args, timeout=60, input=None):
         out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
         err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
         return subprocess.CompletedProcess(args, -9, out, err + "\n(timed out)")
+
+
+class HmpStdioCase(unittest.TestCase):
+    """kemu under KVM with the human monitor on stdio pipes."""
+
+    def start_proc(self, *args):
+        """Starts kemu; returns (process, monitor client, banner)."""
+        from kemu_test import PROMPT, Hmp
+        p = subprocess.Popen([BINARY, "-display", "none", "-accel", "kvm",
+                              "-monitor", "stdio"] + list(args),
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL)
+        self.addCleanup(self.stop, p)
+        mon = Hmp(p.stdout.fileno(), lambda b: (p.stdin.write(b),
+                                                 p.stdin.flush()))
+        return p, mon, mon.read_until(PROMPT)
+
+    def start(self, *args):
+        return self.start_proc(*args)[1]
+
+    def stop(self, p):
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+        p.stdin.close()
+        p.stdout.close()
+
+    def stopped(self, *extra):
+        """hello.mb booted directly, stopped before its first instruction."""
+        return self.start("-kernel", guest_image("hello.mb"), "-S", *extra)

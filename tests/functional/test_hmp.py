@@ -8,7 +8,7 @@ import tempfile
 import time
 import unittest
 
-from kemu_guest import BINARY, KVM_SKIP_REASON, guest_image
+from kemu_guest import BINARY, KVM_SKIP_REASON, HmpStdioCase, guest_image
 from kemu_test import PROMPT, Hmp
 BIOS = "/usr/share/qemu/qboot.rom"
 
@@ -22,26 +22,12 @@ def free_port():
 
 
 @unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
-class TestHmpStdio(unittest.TestCase):
+class TestHmpStdio(HmpStdioCase):
     def start(self, *args):
-        p = subprocess.Popen([BINARY, "-display", "none", "-accel", "kvm",
-                              "-monitor", "stdio"] + list(args),
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL)
-        self.addCleanup(self.stop, p)
-        mon = Hmp(p.stdout.fileno(), lambda b: (p.stdin.write(b),
-                                                 p.stdin.flush()))
-        banner = mon.read_until(PROMPT)
+        p, mon, banner = self.start_proc(*args)
         self.assertIn("kemu", banner)
         self.assertIn("monitor - type 'help' for more information", banner)
         return p, mon
-
-    def stop(self, p):
-        if p.poll() is None:
-            p.kill()
-        p.wait()
-        p.stdin.close()
-        p.stdout.close()
 
     def quit(self, p, mon):
         mon.write(b"quit\n")

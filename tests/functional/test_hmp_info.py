@@ -5,40 +5,17 @@ in-kernel irqchip and the userspace one, checked against the values QEMU
 7.2 prints for the same machine state."""
 import os
 import re
-import subprocess
 import tempfile
 import time
 import unittest
 
-from kemu_guest import BINARY, KVM_SKIP_REASON, guest_image
-from kemu_test import PROMPT, Hmp
+from kemu_guest import KVM_SKIP_REASON, HmpStdioCase, guest_image
 
 USERSPACE = ("-machine", "kernel-irqchip=off")
 
 
 @unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
-class TestHmpInfo(unittest.TestCase):
-    def start(self, *args):
-        p = subprocess.Popen([BINARY, "-display", "none", "-accel", "kvm",
-                              "-monitor", "stdio"] + list(args),
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL)
-        self.addCleanup(self.stop, p)
-        mon = Hmp(p.stdout.fileno(), lambda b: (p.stdin.write(b),
-                                                 p.stdin.flush()))
-        mon.read_until(PROMPT)
-        return mon
-
-    def stop(self, p):
-        if p.poll() is None:
-            p.kill()
-        p.wait()
-        p.stdin.close()
-        p.stdout.close()
-
-    def stopped(self, *extra):
-        """hello.mb booted directly, stopped before its first instruction."""
-        return self.start("-kernel", guest_image("hello.mb"), "-S", *extra)
+class TestHmpInfo(HmpStdioCase):
 
     def test_version(self):
         mon = self.stopped()

@@ -10,35 +10,15 @@ import tempfile
 import time
 import unittest
 
-from kemu_guest import BINARY, KVM_SKIP_REASON, guest_image
-from test_hmp import PROMPT, Hmp
+from kemu_guest import BINARY, KVM_SKIP_REASON, HmpStdioCase, guest_image
+from kemu_test import PROMPT, Hmp
 
 ADDR = 0x100000          # where a multiboot a.out-kludge image is loaded
 BIOS = "/usr/share/qemu/qboot.rom"
 
 
 @unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
-class TestHmpMore(unittest.TestCase):
-    def start(self, *args):
-        p = subprocess.Popen([BINARY, "-display", "none", "-accel", "kvm",
-                              "-monitor", "stdio"] + list(args),
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL)
-        self.addCleanup(self.stop, p)
-        mon = Hmp(p.stdout.fileno(), lambda b: (p.stdin.write(b),
-                                                 p.stdin.flush()))
-        mon.read_until(PROMPT)
-        return mon
-
-    def stop(self, p):
-        if p.poll() is None:
-            p.kill()
-        p.wait()
-        p.stdin.close()
-        p.stdout.close()
-
-    def stopped(self, *extra):
-        return self.start("-kernel", guest_image("hello.mb"), "-S", *extra)
+class TestHmpMore(HmpStdioCase):
 
     def wait_serial(self, path, text, timeout=60):
         deadline = time.monotonic() + timeout
