@@ -171,16 +171,26 @@ static void js_end_top_bare(JsonStream *js)
     js_error(js, msg);
 }
 
+/* One byte inside a string: follows escapes and the closing quote;
+ * false for a byte JSON does not allow there. */
+static bool js_string_byte(JsonStream *js, uint8_t c)
+{
+    if (js->escape) {
+        js->escape = false;
+    } else if (c == '\\') {
+        js->escape = true;
+    } else if (c == '"') {
+        js->in_string = false;
+    } else if (c < 0x20 || c >= 0xfe) {
+        return false;
+    }
+    return true;
+}
+
 static void js_normal(JsonStream *js, uint8_t c)
 {
     if (js->in_string) {
-        if (js->escape) {
-            js->escape = false;
-        } else if (c == '\\') {
-            js->escape = true;
-        } else if (c == '"') {
-            js->in_string = false;
-        } else if (c < 0x20 || c >= 0xfe) {
+        if (!js_string_byte(js, c)) {
             js_stray(js, c);
             return;
         }
@@ -268,13 +278,7 @@ static void js_normal(JsonStream *js, uint8_t c)
 static void js_skip(JsonStream *js, uint8_t c)
 {
     if (js->in_string) {
-        if (js->escape) {
-            js->escape = false;
-        } else if (c == '\\') {
-            js->escape = true;
-        } else if (c == '"') {
-            js->in_string = false;
-        } else if (c < 0x20 || c >= 0xfe) {
+        if (!js_string_byte(js, c)) {
             js_clear(js);
             js->mode = JS_RECOVER;   /* already reported */
         }
