@@ -416,7 +416,11 @@ static void hmp_log(Monitor *mon, const HmpArgs *a)
     if (strcmp(items, "none")) {
         mask = log_parse_items(items, &err);
         if (err) {
-            monitor_printf(mon, "%s\n", error_get_pretty(err));
+            /* As QEMU's monitor: a bad item answers with the list. */
+            GString *help = g_string_new(NULL);
+            log_help_text(help, true);
+            monitor_puts(mon, help->str);
+            g_string_free(help, TRUE);
             error_free(err);
             return;
         }

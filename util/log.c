@@ -66,12 +66,26 @@ int log_parse_items(const char *str, Error **errp)
     return mask;
 }
 
+void log_help_text(GString *out, bool with_none)
+{
+    g_string_append(out, "Log items (comma separated):\n");
+    if (with_none) {
+        g_string_append_printf(out, "%-15s %s\n", "none",
+                               "switch every item off");
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(log_items); i++) {
+        g_string_append_printf(out, "%-15s %s\n", log_items[i].name,
+                               log_items[i].help);
+    }
+}
+
 void log_print_help(void)
 {
-    printf("Log items (comma separated):\n");
-    for (size_t i = 0; i < ARRAY_SIZE(log_items); i++) {
-        printf("%-15s %s\n", log_items[i].name, log_items[i].help);
-    }
+    GString *out = g_string_new(NULL);
+
+    log_help_text(out, false);
+    fputs(out->str, stdout);
+    g_string_free(out, TRUE);
 }
 
 bool log_set_file(const char *path, Error **errp)

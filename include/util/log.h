@@ -37,6 +37,8 @@ void kemu_log(const char *fmt, ...) KEMU_PRINTF(1, 2);
 int log_parse_items(const char *str, Error **errp);
 /* Prints the "-d help" list to stdout. */
 void log_print_help(void);
+/* The same list into out; with_none adds the monitor's "none" item. */
+void log_help_text(GString *out, bool with_none);
 bool log_set_file(const char *path, Error **errp);
 void log_set_mask(int mask);
 
