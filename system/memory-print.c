@@ -178,6 +178,14 @@ static void print_flat(GString *out)
                 g_string_append_printf(out, " @" ADDR_FMT,
                                        fr->offset_in_region);
             }
+            /* Listeners see RAM/ROM sections only, so only those count. */
+            for (GList *k = as->listeners; k && fr->mr->type != MR_IO;
+                 k = k->next) {
+                const MemoryListener *ml = k->data;
+                if (ml->mtree_tag) {
+                    g_string_append_printf(out, " %s", ml->mtree_tag);
+                }
+            }
             g_string_append_c(out, '\n');
         }
         g_string_append_c(out, '\n');

@@ -218,6 +218,7 @@ static MemoryListener kvm_memory_listener = {
     .region_add = kvm_region_add,
     .region_del = kvm_region_del,
     .name = "kvm-memory",
+    .mtree_tag = "KVM",
 };
 
 /* ---- initialisation ---- */

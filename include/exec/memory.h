@@ -189,6 +189,9 @@ struct MemoryListener {
     void (*region_add)(MemoryListener *l, MemoryRegionSection *s);
     void (*region_del)(MemoryListener *l, MemoryRegionSection *s);
     const char *name;
+    /* Printed after each RAM/ROM range in "info mtree -f" when set
+     * ("KVM": the range is a memslot), as QEMU marks them. */
+    const char *mtree_tag;
     AddressSpace *as;
 };
 
