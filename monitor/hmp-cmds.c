@@ -4,6 +4,7 @@
  * pmemsave), print, gva2gpa, cpu, nmi, log. The "info" family lives in
  * info-cmds.c.
  */
+#include "monitor/mem-cmds.h"
 #include "monitor/monitor-internal.h"
 #include "monitor/hmp-mmu.h"
 #include "hw/core/cpu.h"
@@ -333,47 +334,17 @@ static void hmp_gva2gpa(Monitor *mon, const HmpArgs *a)
     monitor_printf(mon, "gpa: %#" PRIx64 "\n", pa);
 }
 
+/* The file writing is shared with QMP's memsave/pmemsave. */
 static void save_mem(Monitor *mon, const HmpArgs *a, bool phys)
 {
-    uint64_t addr = hmp_arg_int(a, "val", 0);
-    int64_t size = hmp_arg_int(a, "size", 0);
-    const char *path = hmp_arg_str(a, "filename");
-    CPUState *cs = mon_get_cpu(mon);
-    FILE *f;
+    Error *err = NULL;
 
-    if (!cs && !phys) {
-        monitor_printf(mon, "No CPU available\n");
-        return;
+    if (!monitor_save_mem(mon_get_cpu(mon), hmp_arg_int(a, "val", 0),
+                          hmp_arg_int(a, "size", 0),
+                          hmp_arg_str(a, "filename"), phys, &err)) {
+        monitor_printf(mon, "%s\n", error_get_pretty(err));
+        error_free(err);
     }
-    if (size < 0) {
-        monitor_printf(mon, "Invalid addr 0x%016" PRIx64 "/size %" PRId64
-                       " specified\n", addr, size);
-        return;
-    }
-    f = fopen(path, "wb");
-    if (!f) {
-        monitor_printf(mon, "Could not open '%s': %s\n", path,
-                       strerror(errno));
-        return;
-    }
-    while (size > 0) {
-        uint8_t buf[4096];
-        size_t l = MIN((uint64_t)size, sizeof(buf));
-
-        memset(buf, 0, l);
-        if (read_mem(cs, addr, buf, l, phys) != MEMTX_OK && !phys) {
-            monitor_printf(mon, "Invalid addr 0x%016" PRIx64 "/size %" PRId64
-                           " specified\n", addr, size);
-            break;
-        }
-        if (fwrite(buf, 1, l, f) != l) {
-            monitor_printf(mon, "writing memory to '%s' failed\n", path);
-            break;
-        }
-        addr += l;
-        size -= l;
-    }
-    fclose(f);
 }
 
 static void hmp_memsave(Monitor *mon, const HmpArgs *a)
