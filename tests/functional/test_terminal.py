@@ -36,7 +36,9 @@ class Pane:
     def __init__(self, case, cmd, width=160, height=50):
         self.dir = tempfile.mkdtemp(prefix="kemu-term-")
         case.addCleanup(self.close)
-        self.sock = f"kemu-test-{os.getpid()}-{id(self)}"
+        # Named after the unique temp dir: id(self) can repeat while an
+        # earlier pane's tmux server is still going away.
+        self.sock = "kemu-test-" + os.path.basename(self.dir)
         script = os.path.join(self.dir, "run.sh")
         q = " ".join("'" + a.replace("'", "'\\''") + "'" for a in cmd)
         with open(script, "w") as f:
