@@ -10,15 +10,15 @@ import tempfile
 import time
 import unittest
 
-from kemu_guest import BINARY, KVM_SKIP_REASON, HmpStdioCase, guest_image
+from kemu_guest import (BINARY, GUEST_SKIP_REASON, KVM_SKIP_REASON, HmpStdioCase,
+                        guest_accel_args, guest_image)
 from kemu_test import PROMPT, Hmp
 
 ADDR = 0x100000          # where a multiboot a.out-kludge image is loaded
 BIOS = "/usr/share/qemu/qboot.rom"
 
 
-@unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
-class TestHmpMore(HmpStdioCase):
+class HmpMoreCase(HmpStdioCase):
 
     def wait_serial(self, path, text, timeout=60):
         deadline = time.monotonic() + timeout
@@ -28,6 +28,24 @@ class TestHmpMore(HmpStdioCase):
                     return
             self.assertLess(time.monotonic(), deadline, f"no {text!r}")
             time.sleep(0.2)
+
+    def booted(self):
+        """hello.mb after it ran (paging on, identity map), then stopped."""
+        with open(guest_image("hello.mb"), "rb") as f:
+            image = f.read()
+        d = tempfile.mkdtemp()
+        self.addCleanup(lambda: (os.unlink(os.path.join(d, "s")),
+                                 os.rmdir(d)))
+        serial = os.path.join(d, "s")
+        mon = self.start("-kernel", guest_image("hello.mb"),
+                         "-serial", f"file:{serial}")
+        self.wait_serial(serial, "TEST PASS")
+        mon.cmd("stop")
+        return mon, image
+
+
+class TestHmpMore(HmpMoreCase):
+    """A machine, no guest code: qtest (and KVM again where it exists)."""
 
     def test_mtree(self):
         out = self.start("-bios", BIOS, "-S").cmd("info mtree")
@@ -75,7 +93,8 @@ class TestHmpMore(HmpStdioCase):
         self.assertRegex(mem, r"^FlatView #\d+\n")
         self.assertIn(" Root memory region: system\n", mem)
         # 128 MiB of RAM around the VGA hole and the BIOS; RAM and ROM
-        # ranges are KVM memslots and say so (" KVM"), as in QEMU 7.2.
+        # ranges are KVM memslots under KVM and say so (" KVM"), as in
+        # QEMU 7.2.
         for line in (r"0000000000000000-000000000009ffff \(prio 0, ram\): "
                      r"pc\.ram",
                      r"00000000000f0000-00000000000fffff \(prio 0, rom\): "
@@ -86,7 +105,7 @@ class TestHmpMore(HmpStdioCase):
                      r"hpet",
                      r"00000000ffff0000-00000000ffffffff \(prio 0, rom\): "
                      r"pc\.bios"):
-            kvm = "" if "i/o" in line else " KVM"
+            kvm = "" if "i/o" in line or self.accel != "kvm" else " KVM"
             self.assertRegex(mem, "(?m)^  " + line + kvm + "$")
         io = next(v for v in views if ' AS "I/O", root: io\n' in v)
         self.assertIn("  00000000000003f8-00000000000003ff (prio 0, i/o): "
@@ -123,7 +142,9 @@ class TestHmpMore(HmpStdioCase):
                      "  /peripheral-anon (container)",
                      "  /unattached (container)",
                      "    /device[0] (qemu64-x86_64-cpu)",
-                     "      /lapic (kvm-apic)", "    /sysbus (System)"):
+                     "      /lapic (%s)" % ("kvm-apic" if self.accel == "kvm"
+                                      else "apic"),
+                     "    /sysbus (System)"):
             self.assertIn(line + "\n", out)
         self.assertEqual(out.count("(qemu64-x86_64-cpu)\n"), 2)
         for line in out.splitlines():
@@ -148,30 +169,6 @@ class TestHmpMore(HmpStdioCase):
         self.assertRegex(entries[2][0], r"^/machine/unattached/device\[\d+\]$")
         self.assertEqual(entries[3][0], "/machine/unattached/device[0]")
         self.assertEqual(out.count("\n"), 1 + 2 * 6 + 2 * 7)
-
-    def test_nmi(self):
-        with tempfile.TemporaryDirectory() as d:
-            serial = os.path.join(d, "serial")
-            p = subprocess.Popen(
-                [BINARY, "-display", "none", "-accel", "kvm", "-monitor",
-                 "stdio", "-serial", f"file:{serial}", "-no-reboot",
-                 "-kernel", guest_image("nmi.mb"),
-                 "-device", "isa-debug-exit,iobase=0xf4,iosize=4"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL)
-            self.addCleanup(self.stop, p)
-            mon = Hmp(p.stdout.fileno(), lambda b: (p.stdin.write(b),
-                                                     p.stdin.flush()))
-            mon.read_until(PROMPT)
-            self.wait_serial(serial, "waiting for NMI")
-            with open(serial) as f:
-                self.assertNotIn("NMI received", f.read())
-            mon.write(b"nmi\n")
-            self.assertEqual(p.wait(timeout=60), 33)
-            with open(serial) as f:
-                out = f.read()
-            self.assertIn("NMI received\n", out)
-            self.assertIn("TEST PASS", out)
 
     def test_log_logfile(self):
         help_out = subprocess.run([BINARY, "-d", "help"], text=True,
@@ -203,19 +200,43 @@ class TestHmpMore(HmpStdioCase):
             with open(log) as f:
                 self.assertIn("EIP=0000fff0", f.read())
 
-    def booted(self):
-        """hello.mb after it ran (paging on, identity map), then stopped."""
-        with open(guest_image("hello.mb"), "rb") as f:
-            image = f.read()
-        d = tempfile.mkdtemp()
-        self.addCleanup(lambda: (os.unlink(os.path.join(d, "s")),
-                                 os.rmdir(d)))
-        serial = os.path.join(d, "s")
-        mon = self.start("-kernel", guest_image("hello.mb"),
-                         "-serial", f"file:{serial}")
-        self.wait_serial(serial, "TEST PASS")
-        mon.cmd("stop")
-        return mon, image
+
+@unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
+class TestHmpMoreKVM(HmpMoreCase):
+    """The same machine under KVM: memslots and the in-kernel LAPIC."""
+    accel = "kvm"
+    test_mtree_flat = TestHmpMore.test_mtree_flat
+    test_qom_tree = TestHmpMore.test_qom_tree
+
+
+@unittest.skipIf(GUEST_SKIP_REASON, GUEST_SKIP_REASON)
+class TestHmpMoreGuest(HmpMoreCase):
+    """Guest code runs: KVM or TCG."""
+    accel = None
+
+    def test_nmi(self):
+        with tempfile.TemporaryDirectory() as d:
+            serial = os.path.join(d, "serial")
+            p = subprocess.Popen(
+                [BINARY, "-display", "none"] + guest_accel_args() +
+                ["-monitor", "stdio", "-serial", f"file:{serial}", "-no-reboot",
+                 "-kernel", guest_image("nmi.mb"),
+                 "-device", "isa-debug-exit,iobase=0xf4,iosize=4"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL)
+            self.addCleanup(self.stop, p)
+            mon = Hmp(p.stdout.fileno(), lambda b: (p.stdin.write(b),
+                                                     p.stdin.flush()))
+            mon.read_until(PROMPT)
+            self.wait_serial(serial, "waiting for NMI")
+            with open(serial) as f:
+                self.assertNotIn("NMI received", f.read())
+            mon.write(b"nmi\n")
+            self.assertEqual(p.wait(timeout=60), 33)
+            with open(serial) as f:
+                out = f.read()
+            self.assertIn("NMI received\n", out)
+            self.assertIn("TEST PASS", out)
 
     def test_x_xp_formats(self):
         mon, img = self.booted()
