@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import unittest
 
-from kemu_guest import KVM_MISSING, kemu_accels
+from kemu_guest import BUILD, KVM_MISSING, TOP, kemu_accels
 from kemu_test import binary, run
 
 PROG = "kemu-system-x86_64"
@@ -240,6 +240,46 @@ class TestHelpIntoClosedPipe(unittest.TestCase):
                            stdout=subprocess.PIPE, text=True, timeout=30)
         self.assertEqual(p.returncode, 0)
         self.assertTrue(p.stdout.startswith(f"{PROG} version"), p.stdout)
+
+
+
+class TestDemo(unittest.TestCase):
+    """make demo says first what will run its guest (KVM, else TCG), and
+    stops with one line before building anything when nothing can."""
+    script = os.path.join(TOP, "scripts", "demo.sh")
+
+    def demo(self, *args):
+        return subprocess.run([self.script] + list(args), text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, timeout=120)
+
+    def test_check_first(self):
+        r = self.demo("--check")
+        if not KVM_MISSING:
+            self.assertEqual(r.returncode, 0, r)
+            self.assertEqual(r.stdout, "demo: the guest will run under KVM\n")
+        elif HAS_TCG:
+            self.assertEqual(r.returncode, 0, r)
+            self.assertIn("the guest will run under TCG", r.stdout)
+        else:
+            self.assertEqual(r.returncode, 1, r)
+            self.assertEqual(r.stdout, "")
+            self.assertEqual(r.stderr, f"demo: {KVM_MISSING}, and this kemu "
+                             "has no TCG yet: nothing can run the demo guest "
+                             "here (load kvm_intel or kvm_amd, or see make "
+                             "check)\n")
+
+    def test_boot(self):
+        r = self.demo(BUILD)
+        if KVM_MISSING and not HAS_TCG:
+            self.assertEqual(r.returncode, 1, r)
+            self.assertEqual(len(r.stderr.splitlines()), 1, r)
+            self.assertIn("nothing can run the demo guest", r.stderr)
+            return
+        accel = "kvm" if not KVM_MISSING else "tcg"
+        self.assertEqual(r.returncode, 0, r)
+        self.assertIn(f"-accel {accel} ", r.stdout)
+        self.assertIn("kemu demo guest", r.stdout)
 
 
 if __name__ == "__main__":
