@@ -93,6 +93,16 @@ class TestBiosErrors(unittest.TestCase):
                       f"{detail}", r.stderr)
         return r
 
+    def test_kernel_with_bios_warns_under_qtest(self):
+        # The warning comes while the machine is built: no guest needed.
+        r = run_kemu(["-bios", guest_image("rom-64k.bin"), "-accel", "qtest",
+                      "-display", "none", "-nodefaults", "-S",
+                      "-kernel", guest_image("hello.mb"), "-monitor", "stdio"],
+                     input="quit\n", timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("warning: -kernel is ignored when -bios is given",
+                      r.stderr)
+
     def test_missing_file(self):
         self.fails(os.path.join(self.tmp.name, "nonexistent.bin"))
 

@@ -43,9 +43,82 @@ class HmpMoreCase(HmpStdioCase):
         mon.cmd("stop")
         return mon, image
 
+    def check_x_xp(self, mon, img):
+        """x and xp in every format on the image's first bytes (paging is
+        off or an identity map, so x and xp read the same)."""
+        # The multiboot header magic sits in the image's first 16 bytes.
+        magic = img.index(bytes.fromhex("02b0ad1b"))
+        self.assertLess(magic, 16)
+        self.assertEqual(mon.cmd(f"xp/xw {ADDR + magic:#x}"),
+                         "%016x: 0x1badb002\n" % (ADDR + magic))
+
+        def units(size, n):
+            return [int.from_bytes(img[i * size:(i + 1) * size], "little")
+                    for i in range(n)]
+
+        def signed(v, size):
+            return v - (1 << 64) if size == 8 and v >> 63 else v
+
+        def coct(v):        # C's %#o: a leading 0, and plain 0 for zero
+            return "0%o" % v if v else "0"
+
+        head = "%016x:" % ADDR
+        sizes = {"b": 1, "h": 2, "w": 4, "g": 8}
+        # Field widths as QEMU 7.2 prints them (see its memory_dump).
+        for cmd in ("x", "xp"):
+            for u, size in sizes.items():
+                n = 16 // size
+                vals = units(size, n)
+                per_line = 8 if size == 1 else 16 // size
+                expect = {
+                    "x": ["0x%0*x" % (size * 2, v) for v in vals],
+                    "u": ["%*d" % ((size * 80 + 32) // 33, v) for v in vals],
+                    "d": ["%*d" % ((size * 80 + 32) // 33, signed(v, size))
+                          for v in vals],
+                    "o": [coct(v).rjust((size * 8 + 2) // 3) for v in vals],
+                }
+                for f, words in expect.items():
+                    lines = []
+                    for i in range(0, n, per_line):
+                        lines.append("%016x: " % (ADDR + i * size) +
+                                     " ".join(words[i:i + per_line]))
+                    with self.subTest(cmd=cmd, fmt=f + u):
+                        self.assertEqual(mon.cmd(f"{cmd}/{n}{f}{u} {ADDR:#x}"),
+                                         "\n".join(lines) + "\n")
+        # QEMU 7.2 printed exactly this for the unsigned/octal corner cases.
+        self.assertEqual(mon.cmd(f"xp/3ob {ADDR:#x}"),
+                         head + " " + " ".join(coct(b).rjust(3)
+                                               for b in img[:3]) + "\n")
+
+        def char(b):
+            c = chr(b)
+            if c == "'":
+                return "'\\''"
+            if c == "\\":
+                return "'\\\\'"
+            return f"'{c}'" if 32 <= b < 127 else "'\\x%02x'" % b
+
+        self.assertEqual(mon.cmd(f"xp/8cb {ADDR:#x}"),
+                         head + " " + " ".join(char(b) for b in img[:8]) +
+                         "\n")
+        # c keeps the sticky unit size for the length and the line (8
+        # bytes a line for b, 16 otherwise) but shows single bytes.
+        self.assertEqual(mon.cmd(f"x/10cb {ADDR:#x}"), head + " " +
+                         " ".join(char(b) for b in img[:8]) + "\n" +
+                         "%016x: " % (ADDR + 8) +
+                         " ".join(char(b) for b in img[8:10]) + "\n")
+        self.assertEqual(mon.cmd(f"x/4cw {ADDR:#x}"), head + " " +
+                         " ".join(char(b) for b in img[:16]) + "\n")
+
 
 class TestHmpMore(HmpMoreCase):
     """A machine, no guest code: qtest (and KVM again where it exists)."""
+
+    def test_x_xp_formats_stopped(self):
+        # The loader put the image in RAM; the CPU has not run (-S).
+        with open(guest_image("hello.mb"), "rb") as f:
+            img = f.read()
+        self.check_x_xp(self.stopped(), img)
 
     def test_mtree(self):
         out = self.start("-bios", BIOS, "-S").cmd("info mtree")
@@ -240,69 +313,7 @@ class TestHmpMoreGuest(HmpMoreCase):
 
     def test_x_xp_formats(self):
         mon, img = self.booted()
-        # The multiboot header magic sits in the image's first 16 bytes.
-        magic = img.index(bytes.fromhex("02b0ad1b"))
-        self.assertLess(magic, 16)
-        self.assertEqual(mon.cmd(f"xp/xw {ADDR + magic:#x}"),
-                         "%016x: 0x1badb002\n" % (ADDR + magic))
-
-        def units(size, n):
-            return [int.from_bytes(img[i * size:(i + 1) * size], "little")
-                    for i in range(n)]
-
-        def signed(v, size):
-            return v - (1 << 64) if size == 8 and v >> 63 else v
-
-        def coct(v):        # C's %#o: a leading 0, and plain 0 for zero
-            return "0%o" % v if v else "0"
-
-        head = "%016x:" % ADDR
-        sizes = {"b": 1, "h": 2, "w": 4, "g": 8}
-        # Field widths as QEMU 7.2 prints them (see its memory_dump).
-        for cmd in ("x", "xp"):
-            for u, size in sizes.items():
-                n = 16 // size
-                vals = units(size, n)
-                per_line = 8 if size == 1 else 16 // size
-                expect = {
-                    "x": ["0x%0*x" % (size * 2, v) for v in vals],
-                    "u": ["%*d" % ((size * 80 + 32) // 33, v) for v in vals],
-                    "d": ["%*d" % ((size * 80 + 32) // 33, signed(v, size))
-                          for v in vals],
-                    "o": [coct(v).rjust((size * 8 + 2) // 3) for v in vals],
-                }
-                for f, words in expect.items():
-                    lines = []
-                    for i in range(0, n, per_line):
-                        lines.append("%016x: " % (ADDR + i * size) +
-                                     " ".join(words[i:i + per_line]))
-                    with self.subTest(cmd=cmd, fmt=f + u):
-                        self.assertEqual(mon.cmd(f"{cmd}/{n}{f}{u} {ADDR:#x}"),
-                                         "\n".join(lines) + "\n")
-        # QEMU 7.2 printed exactly this for the unsigned/octal corner cases.
-        self.assertEqual(mon.cmd(f"xp/3ob {ADDR:#x}"),
-                         head + " " + " ".join(coct(b).rjust(3)
-                                               for b in img[:3]) + "\n")
-
-        def char(b):
-            c = chr(b)
-            if c == "'":
-                return "'\\''"
-            if c == "\\":
-                return "'\\\\'"
-            return f"'{c}'" if 32 <= b < 127 else "'\\x%02x'" % b
-
-        self.assertEqual(mon.cmd(f"xp/8cb {ADDR:#x}"),
-                         head + " " + " ".join(char(b) for b in img[:8]) +
-                         "\n")
-        # c keeps the sticky unit size for the length and the line (8
-        # bytes a line for b, 16 otherwise) but shows single bytes.
-        self.assertEqual(mon.cmd(f"x/10cb {ADDR:#x}"), head + " " +
-                         " ".join(char(b) for b in img[:8]) + "\n" +
-                         "%016x: " % (ADDR + 8) +
-                         " ".join(char(b) for b in img[8:10]) + "\n")
-        self.assertEqual(mon.cmd(f"x/4cw {ADDR:#x}"), head + " " +
-                         " ".join(char(b) for b in img[:16]) + "\n")
+        self.check_x_xp(mon, img)
         # i: the long-mode CPU decodes the image's first instructions.
         dis = mon.cmd(f"xp/3i {ADDR:#x}").splitlines()
         self.assertEqual(len(dis), 3)

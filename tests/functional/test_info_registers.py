@@ -222,6 +222,30 @@ def kemu_has_tcg():
     return "tcg" in kemu_accels()
 
 
+@unittest.skipUnless(QEMU, "qemu-system-x86_64 is not installed")
+class TestInfoRegistersReset(unittest.TestCase):
+    """No guest code at all: both machines stopped at reset (-S), kemu
+    under qtest and QEMU under TCG. The dumps are the same bytes."""
+
+    def dumps(self, cmd, *extra):
+        rom = guest_image("rom-64k.bin")
+        qemu = Vm(self, QEMU, ["-accel", "tcg", "-bios", rom, "-S"] +
+                  list(extra))
+        kemu = Vm(self, BINARY, ["-accel", "qtest", "-bios", rom, "-S"] +
+                  list(extra))
+        return qemu.hmp(cmd), kemu.hmp(cmd)
+
+    def test_one_cpu(self):
+        q, k = self.dumps("info registers")
+        self.assertIn("EIP=0000fff0", q)
+        self.assertEqual(k, q)
+
+    def test_all_cpus(self):
+        q, k = self.dumps("info registers -a", "-smp", "2")
+        self.assertIn("\nCPU#1\n", q)
+        self.assertEqual(k, q)
+
+
 class Gdb:
     """Minimal gdb remote-protocol client: enough to single-step.
 
