@@ -53,6 +53,9 @@ def _guest_accel():
 
 
 GUEST_ACCEL, GUEST_SKIP_REASON = _guest_accel()
+# Tests of TCG itself (the translator against the host CPU or QEMU).
+TCG_SKIP_REASON = (None if "tcg" in kemu_accels()
+                   else "needs TCG: kemu has no TCG accelerator yet")
 # Tests that only need a machine to exist (monitors, chardevs, memory
 # seen from the monitor): no guest instruction runs, so any host will do.
 MACHINE_ACCEL = "qtest"

@@ -6,11 +6,10 @@ tests/difftest/difftest.py --families F --seed N --count N.
 KEMU_DIFFTEST_SEED=N runs another seed."""
 import os
 import shutil
-import subprocess
 import sys
 import unittest
 
-from kemu_guest import BINARY, BUILD, TOP
+from kemu_guest import BINARY, BUILD, TCG_SKIP_REASON, TOP
 
 sys.path.insert(0, os.path.join(TOP, "tests", "difftest"))
 import difftest  # noqa: E402
@@ -19,19 +18,10 @@ SEEDS = [int(os.environ.get("KEMU_DIFFTEST_SEED", "1"))]
 COUNT = 1000
 
 
-def _tcg_skip_reason():
-    r = subprocess.run([BINARY, "-accel", "help"], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, text=True)
-    if "tcg" not in r.stdout.split():
-        return "this kemu has no TCG accelerator yet (needs the translator)"
-    return None
-
-
 class DiffTest(unittest.TestCase):
     def run_family(self, family):
-        reason = _tcg_skip_reason()
-        if reason:
-            self.skipTest(reason)
+        if TCG_SKIP_REASON:
+            self.skipTest(TCG_SKIP_REASON)
         for seed in SEEDS:
             try:
                 difftest.run_family(family, seed, COUNT, BUILD, BINARY,

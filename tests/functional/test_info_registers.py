@@ -17,8 +17,8 @@ import tempfile
 import time
 import unittest
 
-from kemu_guest import (BINARY, GUEST_ACCEL, GUEST_SKIP_REASON, guest_image,
-                        kemu_accels)
+from kemu_guest import (BINARY, GUEST_ACCEL, GUEST_SKIP_REASON,
+                        TCG_SKIP_REASON, guest_image)
 
 QEMU = shutil.which("qemu-system-x86_64")
 QBOOT = "/usr/share/qemu/qboot.rom"
@@ -218,10 +218,6 @@ class TestInfoRegistersGuest(unittest.TestCase):
         self.assert_same_layout(q, k)
 
 
-def kemu_has_tcg():
-    return "tcg" in kemu_accels()
-
-
 @unittest.skipUnless(QEMU, "qemu-system-x86_64 is not installed")
 class TestInfoRegistersReset(unittest.TestCase):
     """No guest code at all: both machines stopped at reset (-S), kemu
@@ -298,8 +294,8 @@ TCG_STEPS = 25
 @unittest.skipUnless(QEMU, "qemu-system-x86_64 is not installed")
 class TestInfoRegistersTcg(unittest.TestCase):
     def setUp(self):
-        if not kemu_has_tcg():
-            self.skipTest("needs TCG: kemu has no TCG accelerator yet")
+        if TCG_SKIP_REASON:
+            self.skipTest(TCG_SKIP_REASON)
 
     def stepped(self, binary):
         rom = guest_image("rom-64k.bin")

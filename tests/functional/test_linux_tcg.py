@@ -3,10 +3,9 @@
 CPU count and flags, a clean dmesg, a 64 MiB sha256 round trip through
 tmpfs, gzip -9, fork/exec, an exact shared counter under LOCK XADD from
 several processes, then power-off through ACPI."""
-import subprocess
 import unittest
 
-from kemu_guest import BINARY
+from kemu_guest import BINARY, TCG_SKIP_REASON
 import kemu_linux
 
 WORKLOAD = r"""
@@ -25,19 +24,10 @@ dmesg | grep -E "WARNING|BUG|Oops|unchecked MSR access" || echo DMESG_CLEAN
 """
 
 
-def _tcg_skip_reason():
-    r = subprocess.run([BINARY, "-accel", "help"], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, text=True)
-    if "tcg" not in r.stdout.split():
-        return "this kemu has no TCG accelerator yet (needs the translator)"
-    return None
-
-
 class LinuxTCG(unittest.TestCase):
     def boot(self, cpu, smp):
-        reason = _tcg_skip_reason()
-        if reason:
-            self.skipTest(reason)
+        if TCG_SKIP_REASON:
+            self.skipTest(TCG_SKIP_REASON)
         hammer = kemu_linux.static_program("xadd-hammer.c")
         status, out = kemu_linux.boot(
             BINARY, ["-accel", "tcg", "-cpu", cpu, "-smp", str(smp)],
