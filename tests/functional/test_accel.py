@@ -97,7 +97,9 @@ class TestDefaultAccel(AccelCase):
         # The host's own /dev/kvm: KVM if it opens, else as above.
         r = self.kemu([], device=None)
         if not KVM_MISSING:
-            self.assertEqual(r.err, "", r)
+            # (A host may still warn about CPUID bits or MSRs it lacks.)
+            self.assertNotIn("failed to initialize", r.err)
+            self.assertNotIn("falling back", r.err)
             self.assert_runs(r, kvm=True)
         elif HAS_TCG:
             self.assert_runs(r, kvm=False)
