@@ -32,7 +32,8 @@
  *           written after (tcg_temp_new_*).
  *   TB      a value that survives labels within the block (spilled to the
  *           frame across them) (tcg_temp_local_new_*).
- *   CONST   an immediate (tcg_constant_*): read-only, shared, never freed.
+ *   CONST   an immediate (tcg_constant_*): read-only, shared, never freed;
+ *           valid until the next tcg_func_start().
  *
  * Exceptions and precise state
  *   Every guest instruction starts with insn_start carrying up to
@@ -228,10 +229,11 @@ extern const TCGOpDef tcg_op_defs[NB_OPS];
 #define TCG_MB_ALL   15
 
 /* Helper call flags */
-#define TCG_CALL_NO_READ_GLOBALS  1   /* globals need not be synced */
+#define TCG_CALL_NO_READ_GLOBALS  1   /* globals need not be synced (and
+                                         are not written: implies NO_WG) */
 #define TCG_CALL_NO_WRITE_GLOBALS 2   /* cached globals stay valid */
 #define TCG_CALL_NO_SIDE_EFFECTS  4   /* dead if its result is unused */
-#define TCG_CALL_NO_RWG  (TCG_CALL_NO_READ_GLOBALS)
+#define TCG_CALL_NO_RWG  (TCG_CALL_NO_READ_GLOBALS | TCG_CALL_NO_WRITE_GLOBALS)
 #define TCG_CALL_NO_WG   (TCG_CALL_NO_WRITE_GLOBALS)
 #define TCG_CALL_NO_RWG_SE (TCG_CALL_NO_READ_GLOBALS | \
                             TCG_CALL_NO_WRITE_GLOBALS | \
@@ -280,6 +282,7 @@ typedef struct TCGLabel {
     /* forward references to patch (back end owned) */
     uint32_t *relocs;
     int nb_relocs, max_relocs;
+    int refs;                     /* branches to it (optimizer) */
 } TCGLabel;
 
 /* An op's arguments in args[]: outputs first, then inputs, then
@@ -296,7 +299,7 @@ typedef struct TCGOp {
     uint8_t nargs;                /* outs + ins + consts, or call args */
     uint16_t life;                /* liveness: dead-arg / sync-arg bits */
     TCGArg args[TCG_MAX_OP_ARGS];
-    /* call only: args[0] is the return temp or NULL, args[1..] inputs */
+    /* call only (nargs 0, args unused): the helper and its temps */
     struct {
         void *fn;
         const char *name;
@@ -363,11 +366,21 @@ typedef struct TCGContext {
     /* frame: spill area for TB temps and the stack slots of the prologue */
     int frame_start, frame_end, frame_used;
 
-    /* -d op / op_opt / out_asm */
+    /* -d op / op_opt / out_asm: TCG_LOG_* (set by the runtime) */
     unsigned log_flags;
 
     void *backend;                /* register allocator state */
+
+    /* code generator bookkeeping (tcg/ only) */
+    int nb_label_alloc;           /* room in labels[] */
+    bool ir_overflow;             /* too many temps/labels: gen fails */
+    GHashTable *const_table[2];   /* per type: value -> CONST temp */
+    GArray *free_temps[2][2];     /* [TB?][type]: freed temp indexes */
+    TCGOp *op_chunks;             /* all op storage, for freeing */
 } TCGContext;
+
+#define TCG_LOG_OP      1       /* ops as the front end built them */
+#define TCG_LOG_OP_OPT  2       /* after optimizer and liveness */
 
 extern __thread TCGContext *tcg_ctx;
 extern TCGTargetConfig tcg_target_config;
@@ -410,6 +423,12 @@ void tcg_emit_call(void *fn, const char *name, unsigned flags,
  * s->code_ptr (room up to s->code_end). Returns the size of the code, or
  * -1 if it did not fit (the caller flushes the buffer and retranslates).
  * Fills gen_insn_end_off[], jmp_*_offset[].
+ *
+ * Guest insn i covers host offsets (end_off[i-1], end_off[i]] relative
+ * to code_buf: a return address (just past a call, or the slow path's
+ * return point) equal to end_off[i] belongs to insn i. So the insn of a
+ * host return address ra is the first i with ra - code_buf <= end_off[i]
+ * (equivalently: look up ra - 1 in half-open ranges).
  */
 int tcg_gen_code(TCGContext *s);
 
