@@ -93,6 +93,17 @@ void translator_loop(CPUState *cpu, TranslationBlock *tb, int max_insns,
 size_t translator_fetch(DisasContextBase *db, CPUState *cpu, uint64_t pc,
                         uint8_t *buf, size_t len);
 
+/*
+ * Whether a jump to dest may use goto_tb (direct chaining): dest must be
+ * on the block's first page (a chained jump skips the lookup that checks
+ * the page mapping), and the block's cflags must allow chaining. Else end
+ * the block with tcg_gen_lookup_and_goto_ptr() (or exit_tb(NULL)).
+ * Before goto_tb or lookup_and_goto_ptr the front end stores the new pc
+ * (and cc_op) in env: the loop reads the state from there whenever the
+ * jump is not (yet) chained.
+ */
+bool translator_use_goto_tb(DisasContextBase *db, uint64_t dest);
+
 /* ---- the target's hooks ---- */
 
 typedef struct TCGCPUOps {
@@ -130,6 +141,9 @@ typedef struct TCGCPUOps {
      * the loop (monitor, gdbstub, migration, reset) sees env->rflags */
     void (*cpu_exec_enter)(CPUState *cpu);
     void (*cpu_exec_exit)(CPUState *cpu);
+    /* optional: code size (16, 32, 64) of a block with these flags, for
+     * -d in_asm disassembly (64 when NULL) */
+    int (*code_bits)(uint32_t tb_flags);
 } TCGCPUOps;
 
 /* Set once by the target before the accelerator starts. */

@@ -110,6 +110,10 @@ void resume_all_vcpus(void);
 bool all_vcpus_paused(void);
 /* Called by vCPU threads when they have nothing to do (stop/halt). */
 void cpu_wait_io_event(CPUState *cpu);
+/* The same for one thread serving every vCPU (TCG thread=single): acks
+ * stops and runs queued work of all vCPUs, and sleeps until one of them
+ * has something to do. */
+void cpu_wait_io_event_all(void);
 bool cpu_thread_is_idle(CPUState *cpu);
 /* Process queued run_on_cpu work (on the vCPU thread, BQL held). */
 void cpu_process_queued_work(CPUState *cpu);

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * "info jit": how full the code buffer is and what the translator and
+ * the exec loop have done, in the spirit of QEMU's output.
+ */
+#include "accel/tcg/internal.h"
+#include "accel/tcg/tcg-accel.h"
+
+void tcg_dump_info(GString *out)
+{
+    size_t used, total, nb_tbs, code_bytes, guest_bytes;
+    uint64_t execs = __atomic_load_n(&tb_exec_count, __ATOMIC_RELAXED);
+    uint64_t translated = __atomic_load_n(&tb_translated_count,
+                                          __ATOMIC_RELAXED);
+
+    tcg_code_stats(&used, &total, &nb_tbs, &code_bytes, &guest_bytes);
+    g_string_append_printf(out, "Translation buffer state:\n");
+    g_string_append_printf(out, "gen code size       %zu/%zu\n", used, total);
+    g_string_append_printf(out, "TB count            %zu\n", nb_tbs);
+    g_string_append_printf(out, "TB avg target size  %zu bytes\n",
+                           nb_tbs ? guest_bytes / nb_tbs : 0);
+    g_string_append_printf(out, "TB avg host size    %zu bytes "
+                           "(expansion ratio: %0.1f)\n",
+                           nb_tbs ? code_bytes / nb_tbs : 0,
+                           guest_bytes ? (double)code_bytes / guest_bytes
+                                       : 0.0);
+    g_string_append_printf(out, "\nStatistics:\n");
+    g_string_append_printf(out, "TB flush count      %" PRIu64 "\n",
+                           tb_flush_stats);
+    g_string_append_printf(out, "TB translated       %" PRIu64 " (%" PRIu64
+                           " guest insns)\n", translated,
+                           __atomic_load_n(&tb_translated_insns,
+                                           __ATOMIC_RELAXED));
+    g_string_append_printf(out, "TB entries from loop %" PRIu64 "\n", execs);
+    g_string_append_printf(out, "TB jumps chained    %" PRIu64 "\n",
+                           __atomic_load_n(&tb_chain_count,
+                                           __ATOMIC_RELAXED));
+    g_string_append_printf(out, "TB hit rate         %0.1f%%\n",
+                           execs ? 100.0 * (execs - MIN(execs, translated)) /
+                                   execs : 0.0);
+}
