@@ -179,4 +179,121 @@ G_NORETURN void raise_interrupt(CPUX86State *env, int vector,
 
 extern const TCGCPUOps x86_tcg_ops;
 
+/* ---- front end entry points (translate.c) that x86_tcg_ops uses ---- */
+/* insn_start words: [0] = the insn's eip (pc - cs_base), [1] = cc_op at
+ * its start (CC_OP_DYNAMIC: env->cc_op is already right). */
+void x86_translate_code(CPUState *cpu, TranslationBlock *tb, int max_insns);
+/* TCGCPUOps.initialize: registers the front end's TCG globals. */
+void x86_translate_init(void);
+
+/* ---- system side internals (seg/excp/misc/mmu helpers, tcg-cpu.c) ---- */
+/* DR6 bits */
+#define DR6_BD (1u << 13)
+#define DR6_BS (1u << 14)
+#define DR6_BT (1u << 15)
+
+/* Loads a segment register's cache and recomputes hflags. */
+void x86_load_seg_cache(CPUX86State *env, int seg, uint32_t selector,
+                        uint64_t base, uint32_t limit, uint32_t flags);
+/* Delivers an exception or interrupt now (from the exec loop: the guest
+ * state is precise). is_hw: external interrupt or NMI (no error code,
+ * no DPL check). */
+void x86_do_interrupt_all(CPUX86State *env, int intno, bool is_int,
+                          uint32_t error_code, uint64_t next_eip, bool is_hw);
+/* TCGCPUOps.do_interrupt */
+void x86_cpu_do_interrupt(CPUState *cs);
+/* TCGCPUOps.tlb_fill / do_unaligned_access */
+bool x86_cpu_tlb_fill(CPUState *cs, uint64_t vaddr, int size,
+                      MMUAccessType access, int mmu_idx, bool probe,
+                      uintptr_t ra);
+void x86_cpu_do_unaligned_access(CPUState *cs, uint64_t vaddr,
+                                 MMUAccessType access, int mmu_idx,
+                                 uintptr_t ra);
+/* Guest memory from the system helpers: at the current privilege, or as
+ * the implicit supervisor accesses to descriptor tables, the TSS and the
+ * IDT (and interrupt stacks at CPL 0-2). Faults unwind with ra. */
+int x86_kernel_mmu_index(CPUX86State *env);
+uint64_t x86_ld(CPUX86State *env, uint64_t addr, MemOp op, int mmu_idx,
+                uintptr_t ra);
+void x86_st(CPUX86State *env, uint64_t addr, uint64_t val, MemOp op,
+            int mmu_idx, uintptr_t ra);
+/* Virtual TSC (from the host clock, scaled to the guest's frequency). */
+uint64_t x86_get_tsc(CPUX86State *env);
+void x86_set_tsc(CPUX86State *env, uint64_t val);
+/* After CR0/CR3/CR4/EFER change: flush what the paging change makes
+ * stale and recompute hflags (misc_helper.c). */
+void x86_cpu_set_cr0(CPUX86State *env, uint64_t val);
+void x86_cpu_set_cr3(CPUX86State *env, uint64_t val);
+void x86_cpu_set_cr4(CPUX86State *env, uint64_t val);
+/* Task switch (seg_helper.c): source is one of SWITCH_TSS_* */
+#define SWITCH_TSS_JMP  0
+#define SWITCH_TSS_IRET 1
+#define SWITCH_TSS_CALL 2
+void x86_switch_tss(CPUX86State *env, int tss_selector, uint32_t e1,
+                    uint32_t e2, int source, uint64_t next_eip, uintptr_t ra);
+
+/* Descriptor words: e1 the low dword, e2 the high one. */
+static inline uint64_t x86_desc_base(uint32_t e1, uint32_t e2)
+{
+    return (e1 >> 16) | ((e2 & 0xff) << 16) | (e2 & 0xff000000u);
+}
+static inline uint32_t x86_desc_limit(uint32_t e1, uint32_t e2)
+{
+    uint32_t limit = (e1 & 0xffff) | (e2 & 0x000f0000);
+    return e2 & DESC_G_MASK ? (limit << 12) | 0xfff : limit;
+}
+/* The attribute bits a SegmentCache keeps of e2. */
+#define X86_DESC_FLAGS(e2) ((e2) & 0x00f0ff00u)
+#define DESC_CS_MASK (1u << 11)   /* type: code */
+#define DESC_C_MASK  (1u << 10)   /* code: conforming; data: expand-down */
+#define DESC_E_MASK  (1u << 10)
+#define DESC_R_MASK  (1u << 9)    /* code: readable */
+#define DESC_W_MASK  (1u << 9)    /* data: writable */
+/* Reads the descriptor of selector from the GDT/LDT; false when beyond
+ * the table limit. */
+bool x86_load_descriptor(CPUX86State *env, uint32_t *e1, uint32_t *e2,
+                         uint32_t selector, uintptr_t ra);
+
+/* A stack being pushed or popped by a system helper. */
+typedef struct X86Stack {
+    CPUX86State *env;
+    uint64_t base;       /* SS base */
+    uint64_t sp;
+    uint64_t mask;       /* 0xffff, 0xffffffff, or ~0 in 64-bit mode */
+    int mmu_idx;
+    uintptr_t ra;
+} X86Stack;
+
+static inline uint64_t x86_stack_addr(const X86Stack *s)
+{
+    uint64_t a = s->base + (s->sp & s->mask);
+    return s->mask == ~0ull ? a : a & 0xffffffffull;
+}
+static inline void x86_push(X86Stack *s, uint64_t val, MemOp size)
+{
+    s->sp -= memop_size(size);
+    x86_st(s->env, x86_stack_addr(s), val, size, s->mmu_idx, s->ra);
+}
+static inline uint64_t x86_pop(X86Stack *s, MemOp size)
+{
+    uint64_t v = x86_ld(s->env, x86_stack_addr(s), size, s->mmu_idx, s->ra);
+    s->sp += memop_size(size);
+    return v;
+}
+/* RSP after the stack moved to sp, within the stack's width. */
+static inline void x86_set_sp(CPUX86State *env, uint64_t sp, uint64_t mask)
+{
+    if (mask == 0xffff) {
+        env->regs[R_ESP] = (env->regs[R_ESP] & ~0xffffull) | (sp & 0xffff);
+    } else if (mask == 0xffffffffull) {
+        env->regs[R_ESP] = (uint32_t)sp;
+    } else {
+        env->regs[R_ESP] = sp;
+    }
+}
+static inline uint64_t x86_sp_mask(uint32_t ss_flags)
+{
+    return ss_flags & DESC_B_MASK ? 0xffffffffull : 0xffff;
+}
+
 #endif
