@@ -122,16 +122,10 @@ void helper_raise_interrupt(CPUX86State *env, uint32_t vector,
 
 void helper_into(CPUX86State *env, uint32_t next_eip_addend)
 {
-    uintptr_t ra = GETPC();
-
     if (cpu_cc_compute_all(env) & CC_O) {
-        raise_interrupt2(env, EXCP04_INTO, true, 0, next_eip_addend, ra);
+        raise_interrupt2(env, EXCP04_INTO, true, 0, next_eip_addend,
+                         GETPC());
     }
-    /* no overflow: go on with the next insn */
-    cpu_restore_state(env_to_cpu(env), ra);
-    env->rip += next_eip_addend;
-    env_to_cpu(env)->exception_index = -1;
-    cpu_loop_exit(env_to_cpu(env));
 }
 
 void helper_single_step(CPUX86State *env)

@@ -57,9 +57,11 @@ bool x86_cpu_tlb_fill(CPUState *cs, uint64_t vaddr, int size,
     x86_paging_ctx_from_env(&ctx, env);
     r = x86_mmu_translate_va(&ctx, vaddr, access, flags, &t, &err);
     if (r == X86_WALK_OK) {
-        uint64_t page = t.page_size;
-        tlb_set_page(cs, vaddr & ~(page - 1) & TARGET_PAGE_MASK,
-                     t.paddr & ~(page - 1), t.prot, mmu_idx, page);
+        /* the 4 KiB piece being accessed; the size tells the TLB to
+         * flush a large page's pieces together */
+        tlb_set_page(cs, vaddr & TARGET_PAGE_MASK,
+                     t.paddr & TARGET_PAGE_MASK, t.prot, mmu_idx,
+                     t.page_size);
         return true;
     }
     if (probe) {

@@ -54,7 +54,8 @@ G_NORETURN void helper_raise_exception_err(CPUX86State *env,
 /* INT n (from the instruction: privilege checked against the gate DPL) */
 G_NORETURN void helper_raise_interrupt(CPUX86State *env, uint32_t vector,
                                        uint32_t next_eip_addend);
-G_NORETURN void helper_into(CPUX86State *env, uint32_t next_eip_addend);
+/* INTO: raises #OF when OF is set, else returns */
+void helper_into(CPUX86State *env, uint32_t next_eip_addend);
 /* RFLAGS.TF trap after an instruction */
 G_NORETURN void helper_single_step(CPUX86State *env);
 /* gdbstub breakpoint hit at the current eip */

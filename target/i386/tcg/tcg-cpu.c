@@ -117,6 +117,10 @@ static void x86_cpu_exec_enter(CPUState *cs)
         env->hflags |= HF_SINGLESTEP;
     }
     env->nmi_blocked = env->events.nmi_masked;
+    if (cs->exception_index < 0) {
+        /* no exception half delivered: nothing for #DF to build on */
+        env->old_exception = -1;
+    }
     x86_update_hflags(env);
 }
 
