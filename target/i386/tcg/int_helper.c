@@ -221,7 +221,8 @@ uint64_t helper_shld(CPUX86State *env, uint64_t dst, uint64_t src,
         wide = ((unsigned __int128)dst << bits) | src;
         wide <<= c;
         res = (uint64_t)(wide >> bits) & m;
-        cf = (uint64_t)(wide >> (2 * bits)) & 1;
+        /* the last bit shifted out of dst */
+        cf = (dst >> (bits - c)) & 1;
     }
     set_shift_flags(env, dst, res, cf, bits);
     return res;
