@@ -121,10 +121,14 @@ static void temp_release(TCGContext *s, TCGTemp *t, bool keep_value)
     if (t->kind == TEMP_FIXED) {
         return;
     }
+    /* a memory copy that is up to date stays usable: a TB temp whose
+     * register value died here may still be read after a label */
+    bool in_mem = t->val_type == VAL_MEM;
     if (t->val_type == VAL_REG) {
         if (keep_value) {
             temp_sync(s, t);
         }
+        in_mem = t->mem_coherent && t->mem_allocated;
         BK(s)->reg_to_temp[t->reg] = NULL;
         t->reg = -1;
     }
@@ -133,8 +137,9 @@ static void temp_release(TCGContext *s, TCGTemp *t, bool keep_value)
     } else if (t->kind == TEMP_GLOBAL) {
         t->val_type = VAL_MEM;
         t->mem_coherent = true;
-    } else if (keep_value && t->val_type != VAL_DEAD) {
+    } else if (in_mem) {
         t->val_type = VAL_MEM;
+        t->mem_coherent = true;
     } else {
         t->val_type = VAL_DEAD;
     }
@@ -1327,6 +1332,18 @@ static void lower_op(TCGContext *s, TCGOp *op)
         break;
     case INDEX_op_set_label:
         sync_all(s, true);
+        /* another path may arrive here: TB temps are in their slots, EBB
+         * temps are dead */
+        for (int i = s->nb_globals; i < s->nb_temps; i++) {
+            TCGTemp *t = &s->temps[i];
+            if (t->kind == TEMP_TB) {
+                temp_slot(s, t);
+                t->val_type = VAL_MEM;
+                t->mem_coherent = true;
+            } else if (t->kind == TEMP_EBB) {
+                t->val_type = VAL_DEAD;
+            }
+        }
         set_label(s, op->args[0].l);
         break;
     case INDEX_op_br:
