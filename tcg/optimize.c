@@ -339,7 +339,7 @@ static void remove_unreachable(OptState *o, TCGOp *op)
 
 void tcg_optimize(TCGContext *s)
 {
-    OptState o = { .s = s, .info = g_new0(TempInfo, s->nb_temps) };
+    OptState o = { .s = s, .info = g_new0(TempInfo, s->max_temps) };
 
     /* count branches to each label (the front end may have built ops
      * without the builders) */
