@@ -530,6 +530,279 @@ static void test_double_fault(void)
     g_assert_cmpint(deliver(EXCP08_DBLE, false, 0), ==, EXCP_INTERRUPT);
 }
 
+
+/* ---- fast system calls, IRET, far calls ---- */
+
+static uint32_t arg_a, arg_b;
+
+static void do_syscall(void)
+{
+    helper_syscall(env, 2);
+}
+
+static void do_sysret(void)
+{
+    helper_sysret(env, 2);
+}
+
+static bool zf(void)
+{
+    return cpu_cc_compute_all(env) & CC_Z;
+}
+
+static void test_syscall_sysret(void)
+{
+    reset_cpu();
+    enter_long(3);
+    env->efer |= MSR_EFER_SCE;
+    env->star = (0x20ull << 48) | (0x28ull << 32);
+    env->lstar = 0xffffffff81800000ull;
+    env->fmask = RFLAGS_IF | RFLAGS_TF | RFLAGS_DF;
+    env->rip = 0x401000;
+    env->rflags = RFLAGS_FIXED | RFLAGS_IF | RFLAGS_DF;
+    x86_update_hflags(env);
+    env->old_exception = -1;
+    g_assert_cmpint(catch(do_syscall), ==, -1);
+    g_assert_cmphex(env->regs[R_ECX], ==, 0x401002);
+    g_assert_cmphex(env->regs[11], ==, RFLAGS_FIXED | RFLAGS_IF | RFLAGS_DF);
+    g_assert_cmphex(env->rip, ==, 0xffffffff81800000ull);
+    g_assert_cmphex(env->segs[R_CS].selector, ==, 0x28);
+    g_assert_cmphex(env->segs[R_SS].selector, ==, 0x30);
+    g_assert_cmpuint(env->hflags & HF_CPL_MASK, ==, 0);
+    g_assert_true(env->hflags & HF_CS64);
+    g_assert_false(env->rflags & (RFLAGS_IF | RFLAGS_DF));
+
+    g_assert_cmpint(catch(do_sysret), ==, -1);
+    g_assert_cmphex(env->rip, ==, 0x401002);
+    g_assert_cmphex(env->segs[R_CS].selector, ==, 0x33);
+    g_assert_cmphex(env->segs[R_SS].selector, ==, 0x2b);
+    g_assert_cmpuint(env->hflags & HF_CPL_MASK, ==, 3);
+    g_assert_true(env->hflags & HF_CS64);
+    g_assert_true(env->rflags & RFLAGS_IF);
+    /* SYSRET is for CPL 0 only, and to a canonical RIP */
+    g_assert_cmpint(catch(do_sysret), ==, EXCP0D_GPF);
+    g_assert_cmpint(catch(do_syscall), ==, -1);
+    env->regs[R_ECX] = 0x0000800000000000ull;
+    env->old_exception = -1;
+    g_assert_cmpint(catch(do_sysret), ==, EXCP0D_GPF);
+    /* without EFER.SCE: #UD */
+    env->efer &= ~(uint64_t)MSR_EFER_SCE;
+    env->old_exception = -1;
+    g_assert_cmpint(catch(do_syscall), ==, EXCP06_ILLOP);
+}
+
+static void do_iret64(void)
+{
+    helper_iret_protected(env, 2, 0);
+}
+
+static void test_iret64(void)
+{
+    reset_cpu();
+    enter_long(0);
+    env->regs[R_ESP] = 0x8000 - 40;
+    put64(0x8000 - 40, 0x401234);                   /* RIP */
+    put64(0x8000 - 32, 0x33);                       /* CS */
+    put64(0x8000 - 24, RFLAGS_FIXED | RFLAGS_IF | CC_C);
+    put64(0x8000 - 16, 0x7ff0);                     /* RSP */
+    put64(0x8000 - 8, 0x23);                        /* SS */
+    env->nmi_blocked = true;
+    env->old_exception = -1;
+    g_assert_cmpint(catch(do_iret64), ==, -1);
+    g_assert_cmphex(env->rip, ==, 0x401234);
+    g_assert_cmpuint(env->hflags & HF_CPL_MASK, ==, 3);
+    g_assert_true(env->hflags & HF_CS64);
+    g_assert_cmphex(env->regs[R_ESP], ==, 0x7ff0);
+    g_assert_cmphex(env->segs[R_SS].selector, ==, 0x23);
+    g_assert_true(env->rflags & RFLAGS_IF);
+    g_assert_true(cpu_cc_compute_all(env) & CC_C);
+    g_assert_false(env->nmi_blocked);
+    /* to a DPL 0 code segment from a frame with RPL 3: #GP(sel) */
+    enter_long(0);
+    env->regs[R_ESP] = 0x8000 - 40;
+    put64(0x8000 - 32, 0x2b);
+    env->old_exception = -1;
+    g_assert_cmpint(catch(do_iret64), ==, EXCP0D_GPF);
+    g_assert_cmphex(env->error_code, ==, 0x28);
+}
+
+static void do_iret32(void)
+{
+    helper_iret_protected(env, 1, 0);
+}
+
+static void test_vm86_round_trip(void)
+{
+    reset_cpu();
+    enter_prot32(0);
+    env->tr = (SegmentCache){ .selector = 0x48, .base = TSS, .limit = 0x67,
+                              .flags = DESC_P_MASK | (0xb << 8) };
+    put32(TSS + 4, STACK);
+    put32(TSS + 8, 0x10);
+    put_gate32(0x20, 0x08, 0x9abc, 0xe, 0);
+    /* IRET to vm86: EIP CS EFLAGS ESP SS ES DS FS GS */
+    env->regs[R_ESP] = 0x8000 - 36;
+    put32(0x8000 - 36, 0x0100);
+    put32(0x8000 - 32, 0x2000);
+    put32(0x8000 - 28, RFLAGS_FIXED | RFLAGS_VM | RFLAGS_IF);
+    put32(0x8000 - 24, 0xfffe);
+    put32(0x8000 - 20, 0x3000);
+    put32(0x8000 - 16, 0x4000);
+    put32(0x8000 - 12, 0x5000);
+    put32(0x8000 - 8, 0x6000);
+    put32(0x8000 - 4, 0x7000);
+    env->old_exception = -1;
+    g_assert_cmpint(catch(do_iret32), ==, -1);
+    g_assert_true(env->hflags & HF_VM);
+    g_assert_cmpuint(env->hflags & HF_CPL_MASK, ==, 3);
+    g_assert_cmphex(env->segs[R_CS].base, ==, 0x20000);
+    g_assert_cmphex(env->segs[R_SS].base, ==, 0x30000);
+    g_assert_cmphex(env->segs[R_GS].selector, ==, 0x7000);
+    g_assert_cmphex(env->rip, ==, 0x100);
+    g_assert_cmphex(env->regs[R_ESP], ==, 0xfffe);
+
+    /* an interrupt in vm86 leaves it through the ring 0 stack, with the
+     * data segments saved and cleared */
+    g_assert_cmpint(deliver(0x20, false, 0), ==, -1);
+    g_assert_false(env->hflags & HF_VM);
+    g_assert_cmpuint(env->hflags & HF_CPL_MASK, ==, 0);
+    g_assert_cmphex(env->rip, ==, 0x9abc);
+    g_assert_cmphex(env->regs[R_ESP], ==, STACK - 36);
+    g_assert_cmphex(get32(STACK - 36), ==, 0x100);           /* EIP */
+    g_assert_cmphex(get32(STACK - 32), ==, 0x2000);          /* CS */
+    g_assert_true(get32(STACK - 28) & RFLAGS_VM);
+    g_assert_cmphex(get32(STACK - 24), ==, 0xfffe);          /* ESP */
+    g_assert_cmphex(get32(STACK - 20), ==, 0x3000);          /* SS */
+    g_assert_cmphex(get32(STACK - 16), ==, 0x4000);          /* ES */
+    g_assert_cmphex(get32(STACK - 4), ==, 0x7000);           /* GS */
+    g_assert_cmphex(env->segs[R_DS].selector, ==, 0);
+    g_assert_cmphex(env->segs[R_GS].selector, ==, 0);
+}
+
+static void do_lcall(void)
+{
+    helper_lcall_protected(env, arg_a, 0, 1, 7);
+}
+
+static void do_lret(void)
+{
+    helper_lret_protected(env, 1, arg_b);
+}
+
+static void test_call_gate(void)
+{
+    reset_cpu();
+    enter_prot32(3);
+    env->tr = (SegmentCache){ .selector = 0x48, .base = TSS, .limit = 0x67,
+                              .flags = DESC_P_MASK | (0xb << 8) };
+    put32(TSS + 4, STACK);
+    put32(TSS + 8, 0x10);
+    /* GDT[10]: 32-bit call gate, DPL 3, to 0x08:0x5000, 2 parameters */
+    put32(GDT + 10 * 8, 0x5000 | (0x08 << 16));
+    put32(GDT + 10 * 8 + 4, DESC_P_MASK | (3 << 13) | (12 << 8) | 2);
+    env->regs[R_ESP] = 0x7000;
+    put32(0x7000, 0x11111111);
+    put32(0x7004, 0x22222222);
+    env->rip = 0x4000;
+    arg_a = 0x53;
+    env->old_exception = -1;
+    g_assert_cmpint(catch(do_lcall), ==, -1);
+    g_assert_cmpuint(env->hflags & HF_CPL_MASK, ==, 0);
+    g_assert_cmphex(env->rip, ==, 0x5000);
+    g_assert_cmphex(env->segs[R_CS].selector, ==, 0x08);
+    g_assert_cmphex(env->segs[R_SS].selector, ==, 0x10);
+    g_assert_cmphex(env->regs[R_ESP], ==, STACK - 24);
+    g_assert_cmphex(get32(STACK - 4), ==, 0x23);             /* SS */
+    g_assert_cmphex(get32(STACK - 8), ==, 0x7000);           /* ESP */
+    g_assert_cmphex(get32(STACK - 12), ==, 0x22222222);      /* params */
+    g_assert_cmphex(get32(STACK - 16), ==, 0x11111111);
+    g_assert_cmphex(get32(STACK - 20), ==, 0x1b);            /* CS */
+    g_assert_cmphex(get32(STACK - 24), ==, 0x4007);          /* EIP */
+    /* RET 8 back to ring 3, dropping the parameters on both stacks */
+    arg_b = 8;
+    g_assert_cmpint(catch(do_lret), ==, -1);
+    g_assert_cmpuint(env->hflags & HF_CPL_MASK, ==, 3);
+    g_assert_cmphex(env->rip, ==, 0x4007);
+    g_assert_cmphex(env->segs[R_SS].selector, ==, 0x23);
+    g_assert_cmphex(env->regs[R_ESP], ==, 0x7008);
+    /* a DPL 0 gate is out of reach of CPL 3 */
+    put32(GDT + 10 * 8 + 4, DESC_P_MASK | (12 << 8) | 2);
+    env->old_exception = -1;
+    g_assert_cmpint(catch(do_lcall), ==, EXCP0D_GPF);
+    g_assert_cmphex(env->error_code, ==, 0x50);
+}
+
+static void do_ltr(void)
+{
+    helper_ltr(env, arg_a);
+}
+
+static void do_lar(void)
+{
+    env->regs[R_EAX] = helper_lar(env, arg_a);
+}
+
+static void do_lsl(void)
+{
+    env->regs[R_EAX] = helper_lsl(env, arg_a);
+}
+
+static void do_check_io(void)
+{
+    helper_check_io(env, arg_a, arg_b);
+}
+
+static void test_system_descriptors(void)
+{
+    reset_cpu();
+    enter_prot32(0);
+    /* GDT[9]: an available 32-bit TSS */
+    put32(GDT + 9 * 8, 0x2067 | ((TSS & 0xffff) << 16));
+    put32(GDT + 9 * 8 + 4, DESC_P_MASK | (9 << 8));
+    arg_a = 0x48;
+    env->old_exception = -1;
+    g_assert_cmpint(catch(do_ltr), ==, -1);
+    g_assert_cmphex(env->tr.base, ==, TSS);
+    g_assert_cmphex(env->tr.limit, ==, 0x2067);
+    g_assert_cmphex((get32(GDT + 9 * 8 + 4) >> 8) & 0xf, ==, 11); /* busy */
+    env->old_exception = -1;
+    g_assert_cmpint(catch(do_ltr), ==, EXCP0D_GPF);           /* busy */
+
+    /* LAR/LSL: visible at CPL 0, not DPL 0 ones at CPL 3 */
+    put_desc(5, 0, 0x1234, 0x3, 0, true, 0);
+    arg_a = 0x28;
+    g_assert_cmpint(catch(do_lar), ==, -1);
+    g_assert_true(zf());
+    g_assert_cmphex(env->regs[R_EAX], ==, DESC_P_MASK | DESC_S_MASK |
+                    (3 << 8));
+    g_assert_cmpint(catch(do_lsl), ==, -1);
+    g_assert_cmphex(env->regs[R_EAX], ==, 0x1234);
+    enter_prot32(3);
+    arg_a = 0x2b;
+    g_assert_cmpint(catch(do_lsl), ==, -1);
+    g_assert_false(zf());
+
+    /* I/O bitmap: CPL 3 > IOPL 0 */
+    env->tr = (SegmentCache){ .selector = 0x48, .base = TSS, .limit = 0x2067,
+                              .flags = DESC_P_MASK | (0xb << 8) };
+    put32(TSS + 0x64, 0x68 << 16);
+    memset(ram + TSS + 0x68, 0xff, 0x2000);
+    ram[TSS + 0x68 + (0x3f8 >> 3)] = 0x00;                  /* 3f8-3ff */
+    arg_a = 0x3f8, arg_b = 1;
+    g_assert_cmpint(catch(do_check_io), ==, -1);
+    arg_a = 0x3fe, arg_b = 2;
+    g_assert_cmpint(catch(do_check_io), ==, -1);
+    arg_a = 0x3ff, arg_b = 2;                               /* into 0x400 */
+    env->old_exception = -1;
+    g_assert_cmpint(catch(do_check_io), ==, EXCP0D_GPF);
+    arg_a = 0x60, arg_b = 1;
+    env->old_exception = -1;
+    g_assert_cmpint(catch(do_check_io), ==, EXCP0D_GPF);
+    env->rflags |= 3 << 12;                                 /* IOPL 3 */
+    x86_update_hflags(env);
+    g_assert_cmpint(catch(do_check_io), ==, -1);
+}
+
 int main(int argc, char **argv)
 {
     MemoryRegion *mr = g_new0(MemoryRegion, 1);
@@ -551,5 +824,10 @@ int main(int argc, char **argv)
     g_test_add_func("/x86-sys/int/long", test_long_mode_frames);
     g_test_add_func("/x86-sys/page-fault", test_page_fault);
     g_test_add_func("/x86-sys/double-fault", test_double_fault);
+    g_test_add_func("/x86-sys/syscall-sysret", test_syscall_sysret);
+    g_test_add_func("/x86-sys/iret64", test_iret64);
+    g_test_add_func("/x86-sys/vm86", test_vm86_round_trip);
+    g_test_add_func("/x86-sys/call-gate", test_call_gate);
+    g_test_add_func("/x86-sys/system-descriptors", test_system_descriptors);
     return g_test_run();
 }

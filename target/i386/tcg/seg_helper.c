@@ -903,8 +903,9 @@ void helper_sysret(CPUX86State *env, uint32_t dflag)
         }
         x86_load_seg_cache(env, R_SS, (sel + 8) | 3, 0, 0xffffffff,
                            FLAT_DATA | dpl3);
-        cpu_load_eflags(env, env->regs[11] | RFLAGS_FIXED,
-                        ALL_RFLAGS & ~(uint64_t)(RFLAGS_VM));
+        /* SDM: RFLAGS = (R11 & 3C7FD7H) | 2: RF and VM come back 0 */
+        cpu_load_eflags(env, (env->regs[11] & 0x3c7fd7) | RFLAGS_FIXED,
+                        ALL_RFLAGS);
     } else {
         x86_load_seg_cache(env, R_CS, sel | 3, 0, 0xffffffff,
                            FLAT_CODE | DESC_B_MASK | dpl3);
