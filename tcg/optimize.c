@@ -368,25 +368,24 @@ void tcg_optimize(TCGContext *s)
                 forget_all(&o);
             }
             continue;
-        case INDEX_op_br:
+        case INDEX_op_br: {
+            remove_unreachable(&o, op);
+            TCGOp *after = op->next;
             /* a jump to the next op (only insn markers between) */
-            for (TCGOp *n = op->next; n; n = n->next) {
+            for (TCGOp *n = after; n; n = n->next) {
                 if (n->opc == INDEX_op_set_label &&
                     n->args[0].l == op->args[0].l) {
                     label_unref(op->args[0].l);
                     tcg_op_remove(s, op);
-                    op = NULL;
                     break;
                 }
                 if (n->opc != INDEX_op_insn_start) {
                     break;
                 }
             }
-            if (op) {
-                remove_unreachable(&o, op);
-                next = op->next;
-            }
+            next = after;
             continue;
+        }
         case INDEX_op_exit_tb:
             remove_unreachable(&o, op);
             next = op->next;
@@ -462,8 +461,8 @@ void tcg_optimize(TCGContext *s)
                     op->opc = INDEX_op_br;
                     op->nargs = 1;
                     op->args[0].l = l;
-                    remove_unreachable(&o, op);
-                    next = op->next;
+                    /* again, as a jump (maybe to the next op) */
+                    next = op;
                 } else {
                     label_unref(l);
                     tcg_op_remove(s, op);

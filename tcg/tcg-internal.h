@@ -101,6 +101,12 @@ static inline int64_t tcg_norm_val(TCGType type, int64_t v)
     return type == TCG_TYPE_I32 ? (int64_t)(int32_t)v : v;
 }
 
+/* The optimizer's evaluation of pure ops and conditions on known values
+ * (I32 results sign-extended, as TCGTemp.val keeps them). */
+bool tcg_eval_op(TCGOpcode opc, TCGType type, uint64_t a, uint64_t b,
+                 const int64_t *c, uint64_t *res);
+bool tcg_eval_cond(TCGType type, TCGCond c, uint64_t a, uint64_t b);
+
 /* Back end (tcg/x86_64): code for the op list at s->code_ptr; -1 when it
  * does not fit. */
 int tcg_backend_gen_code(TCGContext *s);

@@ -103,7 +103,7 @@ static uintptr_t run_block(const void *code)
     return tcg_qemu_tb_exec(fake_env(), code);
 }
 
-static uintptr_t gen_and_run(void)
+static G_GNUC_UNUSED uintptr_t gen_and_run(void)
 {
     uintptr_t r = run_block(gen_block(true, NULL));
     tcg_func_start(tcg_ctx);
