@@ -339,7 +339,12 @@ static void remove_unreachable(OptState *o, TCGOp *op)
 
 void tcg_optimize(TCGContext *s)
 {
-    OptState o = { .s = s, .info = g_new0(TempInfo, s->max_temps) };
+    /* sized for every temp: folding creates constants as it goes */
+    if (!s->opt_info) {
+        s->opt_info = g_new0(TempInfo, s->max_temps);
+    }
+    OptState o = { .s = s, .info = s->opt_info };
+    memset(o.info, 0, sizeof(TempInfo) * s->nb_temps);
 
     /* count branches to each label (the front end may have built ops
      * without the builders) */
@@ -527,5 +532,4 @@ void tcg_optimize(TCGContext *s)
             }
         }
     }
-    g_free(o.info);
 }

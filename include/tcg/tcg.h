@@ -377,6 +377,7 @@ typedef struct TCGContext {
     GHashTable *const_table[2];   /* per type: value -> CONST temp */
     GArray *free_temps[2][2];     /* [TB?][type]: freed temp indexes */
     TCGOp *op_chunks;             /* all op storage, for freeing */
+    void *opt_info;               /* optimizer scratch, max_temps long */
 } TCGContext;
 
 #define TCG_LOG_OP      1       /* ops as the front end built them */
