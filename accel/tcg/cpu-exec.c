@@ -153,8 +153,9 @@ static TranslationBlock *cpu_tb_exec(CPUState *cpu, TranslationBlock *tb,
     last = (TranslationBlock *)(ret & ~(uintptr_t)TB_EXIT_MASK);
     *tb_exit = ret & TB_EXIT_MASK;
     if (*tb_exit > TB_EXIT_IDX1) {
-        /* Stopped at a block entry for exit_request: the guest state is
-         * that block's start, already in env. */
+        /* Stopped at a block entry for exit_request: nothing of 'last'
+         * ran, but a chained jump into it may not have stored the pc. */
+        tb_restore_state_at_start(cpu, last);
         return NULL;
     }
     return last;

@@ -145,6 +145,9 @@ extern uint64_t tb_exec_count, tb_chain_count;
 TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base,
                               uint32_t flags, uint32_t cflags);
 void tcg_thread_context_init(void);
+/* The guest state at tb's first insn (a block left at its entry check,
+ * possibly entered by a chained jump that did not store the pc). */
+void tb_restore_state_at_start(CPUState *cpu, TranslationBlock *tb);
 extern uint64_t tb_translated_count, tb_translated_insns;
 
 /* ---- TLB (cputlb.c) ---- */

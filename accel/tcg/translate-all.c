@@ -119,6 +119,17 @@ bool cpu_restore_state(CPUState *cpu, uintptr_t host_pc)
     return true;
 }
 
+void tb_restore_state_at_start(CPUState *cpu, TranslationBlock *tb)
+{
+    uint64_t data[TCG_INSN_START_WORDS] = { tb->pc };
+    const uint8_t *p = tb->restore_data;
+
+    for (int j = 0; j < TCG_INSN_START_WORDS; j++) {
+        data[j] += decode_sleb128(&p);
+    }
+    tcg_cpu_ops->restore_state_to_opc(cpu, tb, data);
+}
+
 G_NORETURN void cpu_loop_exit(CPUState *cpu)
 {
     siglongjmp(cpu->jmp_env, 1);
@@ -171,7 +182,8 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base,
         s->gen_insn_count = 0;
         s->jmp_insn_offset[0] = s->jmp_insn_offset[1] = 0xffff;
         s->jmp_reset_offset[0] = s->jmp_reset_offset[1] = 0xffff;
-        s->log_flags = kemu_log_enabled(LOG_OP) ? TCG_LOG_OP : 0;
+        s->log_flags = (kemu_log_enabled(LOG_OP) ? TCG_LOG_OP : 0) |
+                       (kemu_log_enabled(LOG_OP_OPT) ? TCG_LOG_OP_OPT : 0);
 
         tcg_cpu_ops->translate_code(cpu, tb, max_insns);
 
@@ -231,6 +243,8 @@ static void log_out_asm(TranslationBlock *tb)
         size_t n;
 
         if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) == CS_ERR_OK) {
+        /* AT&T syntax, as QEMU prints x86 */
+        cs_option(h, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
             n = cs_disasm(h, tb->tc_ptr, tb->tc_size,
                           (uintptr_t)tb->tc_ptr, 0, &insn);
             for (size_t i = 0; i < n; i++) {

@@ -118,6 +118,8 @@ static void log_in_asm(CPUState *cpu, DisasContextBase *db)
                                                         : CS_MODE_64;
 
     if (cs_open(CS_ARCH_X86, mode, &h) == CS_ERR_OK) {
+        /* AT&T syntax, as QEMU prints x86 */
+        cs_option(h, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
         cs_insn *insn;
         size_t n = cs_disasm(h, block_bytes, size, db->pc_first, 0, &insn);
         for (size_t i = 0; i < n; i++) {

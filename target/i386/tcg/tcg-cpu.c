@@ -223,6 +223,12 @@ static void x86_tcg_initialize(void)
     x86_translate_init();
 }
 
+/* -d in_asm: the disassembler's mode for a block */
+static int x86_tcg_code_bits(uint32_t flags)
+{
+    return (flags & HF_CS64) ? 64 : (flags & HF_CS32) ? 32 : 16;
+}
+
 const TCGCPUOps x86_tcg_ops = {
     .env_offset = offsetof(X86CPU, env),
     .initialize = x86_tcg_initialize,
@@ -236,6 +242,7 @@ const TCGCPUOps x86_tcg_ops = {
     .mmu_index = x86_tcg_mmu_index,
     .cpu_exec_enter = x86_cpu_exec_enter,
     .cpu_exec_exit = x86_cpu_exec_exit,
+    .code_bits = x86_tcg_code_bits,
 };
 
 /* The only target: its hooks are in place before any accelerator
