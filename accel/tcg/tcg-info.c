@@ -5,6 +5,8 @@
  */
 #include "accel/tcg/internal.h"
 #include "accel/tcg/tcg-accel.h"
+#include "monitor/monitor-internal.h"
+#include "sysemu/accel.h"
 
 void tcg_dump_info(GString *out)
 {
@@ -38,4 +40,31 @@ void tcg_dump_info(GString *out)
     g_string_append_printf(out, "TB hit rate         %0.1f%%\n",
                            execs ? 100.0 * (execs - MIN(execs, translated)) /
                                    execs : 0.0);
+}
+
+/* ---- the monitor command ---- */
+
+static void info_jit(Monitor *mon, const HmpArgs *a)
+{
+    GString *out;
+
+    if (!tcg_enabled()) {
+        monitor_printf(mon, "JIT information is only available with "
+                       "accel=tcg\n");
+        return;
+    }
+    out = g_string_new(NULL);
+    tcg_dump_info(out);
+    monitor_puts(mon, out->str);
+    g_string_free(out, true);
+}
+
+static const MonitorCommand tcg_info_cmds[] = {
+    { .hmp_name = "info jit", .hmp_help = "dynamic compiler info",
+      .hmp = info_jit },
+};
+
+static void __attribute__((constructor)) tcg_info_cmds_register(void)
+{
+    monitor_register_commands(tcg_info_cmds, ARRAY_SIZE(tcg_info_cmds));
 }
