@@ -939,6 +939,30 @@ static void lower_deposit(TCGContext *s, TCGOp *op)
     free_dead_inputs(s, op);
     int rr = out_reg(s, op->args[0].t, arg_dead(op, 1) ? ra : -1, ALLOC_REGS);
 
+    /* the partial-register writes of a guest: one byte or word move */
+    if ((ofs == 0 && (len == 8 || len == 16)) ||
+        (ofs == 8 && len == 8)) {
+        int src = rb;
+        if (rr == rb && rr != ra) {
+            emit_mov(s, TCG_TYPE_I64, R_TMP0, rb);
+            src = R_TMP0;
+        }
+        if (ofs == 0 || (rr < 4 && src < 4)) {
+            emit_mov(s, type, rr, ra);
+            if (ofs == 8) {
+                /* mov %Xh, %Yl: without REX, r/m 4-7 are ah/ch/dh/bh */
+                out8(s, 0x88);
+                out8(s, 0xc0 | (src << 3) | (rr + 4));
+            } else if (len == 8) {
+                emit_modrm(s, OPC_MOVB_EvGv | P_BYTE_M, src, rr);
+            } else {
+                emit_modrm(s, OPC_MOVL_EvGv | P_DATA16, src, rr);
+            }
+            finish_outputs(s, op);
+            return;
+        }
+    }
+
     /* TMP0 = (b & low) << ofs */
     if (ofs + len == w) {
         emit_mov(s, type, R_TMP0, rb);

@@ -430,6 +430,59 @@ static void run_fields(void)
     }
 }
 
+/*
+ * Partial-register deposits with 0-11 other values live, so that the
+ * operands land in every kind of host register (the byte forms differ
+ * for rax-rbx, rsi/rdi and r8-r15).
+ */
+static void run_deposit_pressure(void)
+{
+    static const unsigned shapes[][2] = { { 0, 8 }, { 8, 8 }, { 0, 16 } };
+    for (int fill = 0; fill < 12; fill++) {
+        for (int k = 0; k < 3; k++) {
+            for (int dead = 0; dead < 2; dead++) {
+                unsigned ofs = shapes[k][0], len = shapes[k][1];
+                uint64_t a = rnd_val(), b = rnd_val(), expect_sum = 0;
+                TCGv_i64 f[12];
+                fake_cpu.g64[0] = a;
+                fake_cpu.g64[1] = b;
+                fake_cpu.g64[3] = 1000;
+                for (int i = 0; i < fill; i++) {
+                    f[i] = tcg_temp_new_i64();
+                    tcg_gen_addi_i64(f[i], g64[3], i);
+                    expect_sum += 1000 + i;
+                }
+                TCGv_i64 x = tcg_temp_new_i64(), y = tcg_temp_new_i64();
+                tcg_gen_mov_i64(x, g64[0]);
+                tcg_gen_xori_i64(y, g64[1], 0);
+                tcg_gen_addi_i64(y, y, 0x55);
+                tcg_gen_deposit_i64(g64[2], x, y, ofs, len);
+                if (!dead) {
+                    tcg_gen_mov_i64(g64[4], x);
+                    tcg_gen_mov_i64(g64[5], y);
+                }
+                TCGv_i64 sum = tcg_temp_new_i64();
+                tcg_gen_movi_i64(sum, 0);
+                for (int i = 0; i < fill; i++) {
+                    tcg_gen_add_i64(sum, sum, f[i]);
+                }
+                tcg_gen_mov_i64(g64[6], sum);
+                tcg_gen_exit_tb(NULL, 0);
+                gen_and_run();
+                uint64_t m = ((1ull << len) - 1) << ofs;
+                uint64_t yb = b + 0x55;
+                g_assert_cmpuint(fake_cpu.g64[2], ==,
+                                 (a & ~m) | ((yb << ofs) & m));
+                g_assert_cmpuint(fake_cpu.g64[6], ==, expect_sum);
+                if (!dead) {
+                    g_assert_cmpuint(fake_cpu.g64[4], ==, a);
+                    g_assert_cmpuint(fake_cpu.g64[5], ==, yb);
+                }
+            }
+        }
+    }
+}
+
 static void check_mul2(bool w, uint64_t a, uint64_t b)
 {
     fake_cpu.g64[0] = a;
@@ -551,6 +604,12 @@ static void test_unops(void) { with_host_variants(run_unops); }
 static void test_conds(void) { with_host_variants(run_conds); }
 static void test_fields(void) { with_host_variants(run_fields); }
 static void test_mul2(void) { with_host_variants(run_mul2); }
+static void test_deposit_pressure(void)
+{
+    for (int n = 0; n < 4; n++) {
+        run_deposit_pressure();
+    }
+}
 static void test_widths(void) { with_host_variants(run_widths_and_host_mem); }
 
 int main(int argc, char **argv)
@@ -563,6 +622,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tcg/ops/conditions", test_conds);
     g_test_add_func("/tcg/ops/bit-fields", test_fields);
     g_test_add_func("/tcg/ops/double-multiply", test_mul2);
+    g_test_add_func("/tcg/ops/deposit-pressure", test_deposit_pressure);
     g_test_add_func("/tcg/ops/widths-and-host-memory", test_widths);
     return g_test_run();
 }
