@@ -125,15 +125,7 @@ static const AccelOps tcg_accel_ops = {
     .print_props = tcg_print_props,
 };
 
-/*
- * Registered only once small guests run under it: the default accelerator
- * choice falls back to "tcg" as soon as one is registered.
- */
-#define TCG_ACCEL_READY 0
-
 static void __attribute__((constructor)) tcg_accel_register(void)
 {
-    if (TCG_ACCEL_READY || getenv("KEMU_TCG_DEVEL")) {
-        accel_register(&tcg_accel_ops);
-    }
+    accel_register(&tcg_accel_ops);
 }
