@@ -210,10 +210,31 @@ static uint64_t pure_helper(uint64_t a, uint64_t b)
     return a * 31 + (b ^ 0x5555);
 }
 
+enum { NEBB = 4 };
+
 typedef struct Prog {
     TCGv_i64 v64[NV64 + 3];
     TCGv_i32 v32[NV32 + 3];
+    /* EBB temps: readable only once written since the last label */
+    TCGv_i64 e64[NEBB];
+    TCGv_i32 e32[NEBB];
+    bool e64_def[NEBB], e32_def[NEBB];
+    /* written by the op being built: readable from the next op on */
+    int pend64, pend32;
 } Prog;
+
+/* a helper that reads and writes globals through env */
+static void helper_globals(void *env)
+{
+    uint64_t *g = env;
+    g[1] += g[0] * 3;
+}
+
+/* one that only reads them */
+static uint64_t helper_read_g2(void *env)
+{
+    return ((uint64_t *)env)[2] + 1;
+}
 
 static uint64_t rnd64(void)
 {
@@ -244,6 +265,18 @@ static TCGTemp *pick_var(Prog *p, bool w, bool allow_const)
         return w ? tcgv_i64_temp(tcg_constant_i64(rnd64()))
                  : tcgv_i32_temp(tcg_constant_i32(rnd64()));
     }
+    /* allow_const means the temp is read */
+    bool read = allow_const;
+    int e = g_rand_int_range(rng, 0, NEBB * 2);
+    if (e < NEBB) {
+        bool *def = w ? p->e64_def : p->e32_def;
+        if (!read || def[e]) {
+            if (!read) {
+                *(w ? &p->pend64 : &p->pend32) = e;
+            }
+            return w ? tcgv_i64_temp(p->e64[e]) : tcgv_i32_temp(p->e32[e]);
+        }
+    }
     int i = g_rand_int_range(rng, 0, (w ? NV64 : NV32) + 3);
     return w ? tcgv_i64_temp(p->v64[i]) : tcgv_i32_temp(p->v32[i]);
 }
@@ -270,16 +303,32 @@ static void build_prog(uint32_t seed, int len)
         tcg_gen_movi_i64(p.v64[NV64 + i], rnd64());
         tcg_gen_movi_i32(p.v32[NV32 + i], rnd64());
     }
+    for (int i = 0; i < NEBB; i++) {
+        p.e64[i] = tcg_temp_new_i64();
+        p.e32[i] = tcg_temp_new_i32();
+        p.e64_def[i] = p.e32_def[i] = false;
+    }
+    p.pend64 = p.pend32 = -1;
     TCGLabel *pending[4];
     int nb_pending = 0;
 
     for (int k = 0; k < len; k++) {
+        if (p.pend64 >= 0) {
+            p.e64_def[p.pend64] = true;
+        }
+        if (p.pend32 >= 0) {
+            p.e32_def[p.pend32] = true;
+        }
+        p.pend64 = p.pend32 = -1;
         bool w = g_rand_boolean(rng);
         TCGType type = w ? TCG_TYPE_I64 : TCG_TYPE_I32;
-        int kind = g_rand_int_range(rng, 0, 12);
+        int kind = g_rand_int_range(rng, 0, 14);
         TCGOp *op;
         if (nb_pending && g_rand_int_range(rng, 0, 6) == 0) {
             tcg_gen_set_label(pending[--nb_pending]);
+            memset(p.e64_def, 0, sizeof(p.e64_def));
+            memset(p.e32_def, 0, sizeof(p.e32_def));
+            p.pend64 = p.pend32 = -1;
             continue;
         }
         switch (kind) {
@@ -370,6 +419,15 @@ static void build_prog(uint32_t seed, int len)
                 l->refs++;
             }
             break;
+        case 12:
+            tcg_gen_call(helper_globals, 0, NULL, tcg_ctx->env);
+            break;
+        case 13: {
+            TCGTemp *env = tcg_ctx->env;
+            tcg_gen_callN(helper_read_g2, "read_g2", TCG_CALL_NO_WG,
+                          pick_var(&p, true, false), 1, &env);
+            break;
+        }
         default: {
             TCGTemp *in[2] = { pick_var(&p, true, true),
                                pick_var(&p, true, true) };
@@ -426,8 +484,16 @@ static void interpret(void)
             }
             continue;
         case INDEX_op_call:
-            r = pure_helper(V(op->call.in[0]), V(op->call.in[1]));
-            val[op->call.out->index] = r;
+            if (op->call.fn == (void *)helper_globals) {
+                val[tcgv_i64_temp(g64[1])->index] +=
+                    val[tcgv_i64_temp(g64[0])->index] * 3;
+            } else if (op->call.fn == (void *)helper_read_g2) {
+                val[op->call.out->index] =
+                    val[tcgv_i64_temp(g64[2])->index] + 1;
+            } else {
+                r = pure_helper(V(op->call.in[0]), V(op->call.in[1]));
+                val[op->call.out->index] = r;
+            }
             continue;
         case INDEX_op_movcond:
             r = tcg_eval_cond(op->type, op->args[5].c, V(op->args[1].t),
