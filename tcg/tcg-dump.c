@@ -3,6 +3,7 @@
  * "-d op" / "-d op_opt": the op list as text, in the layout QEMU uses
  * (" add_i32 tmp2,eax,$0x1"), so logs of the two can be compared.
  */
+#include <string.h>
 #include "tcg/tcg.h"
 #include "tcg/tcg-internal.h"
 
@@ -91,8 +92,13 @@ static void dump_one(TCGContext *s, GString *out, const TCGOp *op)
         break;
     }
 
-    g_string_append_printf(out, " %s_%s ", def->name,
-                           op->type == TCG_TYPE_I32 ? "i32" : "i64");
+    if (strstr(def->name, "_i32") || strstr(def->name, "_i64")) {
+        /* the width change ops name both widths already */
+        g_string_append_printf(out, " %s ", def->name);
+    } else {
+        g_string_append_printf(out, " %s_%s ", def->name,
+                               op->type == TCG_TYPE_I32 ? "i32" : "i64");
+    }
     for (int i = 0; i < def->nb_oargs + def->nb_iargs; i++) {
         if (k++) {
             g_string_append_c(out, ',');
