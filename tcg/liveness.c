@@ -36,12 +36,79 @@ static void set_kind_state(TCGContext *s, int from, int to, uint16_t glob,
     }
 }
 
-/* Past a point where only memory copies carry values on (a label, an
- * unconditional branch). */
-static void at_label(TCGContext *s)
+/*
+ * TB temps live right after each label (backward pass: known for labels
+ * below the current op, i.e. for forward branches). A TB temp only has
+ * to be in memory at a branch if the target reads it.
+ */
+typedef struct LabelLive {
+    int nb_tb;                  /* TB temps, numbered 0..nb_tb-1 */
+    int *tb_of;                 /* temp index -> TB number or -1 */
+    TCGTemp **tb_temp;
+    int words;
+    uint64_t *bits;             /* per label: words of live TB temps */
+    bool *known;
+} LabelLive;
+
+static void label_live_init(TCGContext *s, LabelLive *ll)
 {
-    set_kind_state(s, 0, s->nb_temps, TS_DEAD | TS_MEM, TS_DEAD | TS_MEM,
-                   TS_DEAD, false);
+    ll->tb_of = g_new(int, s->nb_temps);
+    ll->tb_temp = g_new(TCGTemp *, s->nb_temps);
+    ll->nb_tb = 0;
+    for (int i = 0; i < s->nb_temps; i++) {
+        ll->tb_of[i] = -1;
+        if (s->temps[i].kind == TEMP_TB) {
+            ll->tb_of[i] = ll->nb_tb;
+            ll->tb_temp[ll->nb_tb++] = &s->temps[i];
+        }
+    }
+    ll->words = (ll->nb_tb + 63) / 64;
+    ll->bits = g_new0(uint64_t, (size_t)ll->words * s->nb_labels + 1);
+    ll->known = g_new0(bool, s->nb_labels + 1);
+}
+
+static void label_live_free(LabelLive *ll)
+{
+    g_free(ll->tb_of);
+    g_free(ll->tb_temp);
+    g_free(ll->bits);
+    g_free(ll->known);
+}
+
+static bool tb_live_at(LabelLive *ll, TCGLabel *l, int k)
+{
+    if (!ll->known[l->id]) {
+        return true;            /* a backward branch: assume all */
+    }
+    return (ll->bits[(size_t)l->id * ll->words + k / 64] >> (k % 64)) & 1;
+}
+
+/* Before a label: globals in memory, TB temps in memory if read after
+ * it, everything else dead. */
+static void at_label(TCGContext *s, LabelLive *ll, TCGLabel *l)
+{
+    uint64_t *bits = &ll->bits[(size_t)l->id * ll->words];
+    for (int k = 0; k < ll->nb_tb; k++) {
+        /* read after the label, or needed in memory further on */
+        uint16_t st = ll->tb_temp[k]->state;
+        if (!(st & TS_DEAD) || (st & TS_MEM)) {
+            bits[k / 64] |= 1ull << (k % 64);
+        }
+    }
+    ll->known[l->id] = true;
+    set_kind_state(s, 0, s->nb_temps, TS_DEAD | TS_MEM, 0, TS_DEAD, false);
+    for (int k = 0; k < ll->nb_tb; k++) {
+        ll->tb_temp[k]->state = TS_DEAD | (tb_live_at(ll, l, k) ? TS_MEM : 0);
+    }
+}
+
+/* Before an unconditional jump to l. */
+static void at_jump(TCGContext *s, LabelLive *ll, TCGLabel *l)
+{
+    set_kind_state(s, 0, s->nb_temps, TS_DEAD | TS_MEM, 0, TS_DEAD, false);
+    for (int k = 0; k < ll->nb_tb; k++) {
+        ll->tb_temp[k]->state = TS_DEAD | (tb_live_at(ll, l, k) ? TS_MEM : 0);
+    }
 }
 
 /* Past the end of the block: only globals matter. */
@@ -69,6 +136,8 @@ static void globals_clobbered(TCGContext *s)
 
 void tcg_liveness(TCGContext *s)
 {
+    LabelLive ll;
+    label_live_init(s, &ll);
     at_end(s);
 
     for (TCGOp *op = s->last_op, *prev; op; op = prev) {
@@ -80,8 +149,10 @@ void tcg_liveness(TCGContext *s)
         case INDEX_op_mb:
             continue;
         case INDEX_op_set_label:
+            at_label(s, &ll, op->args[0].l);
+            continue;
         case INDEX_op_br:
-            at_label(s);
+            at_jump(s, &ll, op->args[0].l);
             continue;
         case INDEX_op_exit_tb:
         case INDEX_op_goto_tb:
@@ -90,11 +161,18 @@ void tcg_liveness(TCGContext *s)
         case INDEX_op_goto_ptr:
             at_end(s);
             break;
-        case INDEX_op_brcond:
-            /* the taken side needs globals and TB temps in memory; the
-             * fall-through side may keep them in registers */
-            set_kind_state(s, 0, s->nb_temps, TS_MEM, TS_MEM, 0, true);
+        case INDEX_op_brcond: {
+            /* the taken side needs globals and the TB temps it reads in
+             * memory; the fall-through side may keep them in registers */
+            TCGLabel *l = op->args[3].l;
+            set_kind_state(s, 0, s->nb_globals, TS_MEM, 0, 0, true);
+            for (int k = 0; k < ll.nb_tb; k++) {
+                if (tb_live_at(&ll, l, k)) {
+                    ll.tb_temp[k]->state |= TS_MEM;
+                }
+            }
             break;
+        }
         case INDEX_op_discard: {
             TCGTemp *t = op->args[0].t;
             t->state = TS_DEAD;
@@ -166,4 +244,5 @@ void tcg_liveness(TCGContext *s)
         }
         op->life = life;
     }
+    label_live_free(&ll);
 }

@@ -55,7 +55,8 @@ typedef struct LdstLabel {
     bool is_ld;
     TCGType type;
     MemOpIdx oi;
-    int addr_reg, data_reg;
+    int addr_reg, data_reg;     /* data_reg -1: store data_val */
+    int64_t data_val;
     uint32_t save;              /* caller-saved registers to preserve */
     uint8_t *jne_disp;          /* the fast path's miss branch */
     uint8_t *raddr;             /* back in the fast path */
@@ -463,7 +464,10 @@ static int emit_cmp(TCGContext *s, TCGType type, TCGCond c, int ra, int rb,
     if (c == TCG_COND_ALWAYS || c == TCG_COND_NEVER) {
         emit_arith(s, ARITH_CMP, type, ra, ra);
     } else if (c == TCG_COND_TSTEQ || c == TCG_COND_TSTNE) {
-        if (rb < 0) {
+        if (rb < 0 && (imm == -1 || (type == TCG_TYPE_I32 &&
+                                     (uint32_t)imm == 0xffffffffu))) {
+            emit_modrm(s, OPC_TESTL | rexw(type), ra, ra);
+        } else if (rb < 0) {
             emit_modrm(s, OPC_GRP3_Ev | rexw(type), 0, ra);
             out32(s, imm);
         } else {
@@ -1183,7 +1187,12 @@ static void lower_qemu_st(TCGContext *s, TCGOp *op)
 {
     MemOpIdx oi = op->args[2].c;
     MemOp mop = get_memop(oi);
-    int rv = in_reg(s, op->args[0].t);
+    TCGTemp *v = op->args[0].t;
+    int64_t imm = 0;
+    /* a constant is stored as an immediate (the slow path loads it) */
+    bool vi = v->kind == TEMP_CONST && v->val_type != VAL_REG &&
+              ((mop & MO_SIZE) < MO_64 || const_imm(v, TCG_TYPE_I64, &imm));
+    int rv = vi ? -1 : in_reg(s, v);
     int ra = in_reg(s, op->args[1].t);
     LdstLabel *l = new_ldst(s);
 
@@ -1192,16 +1201,38 @@ static void lower_qemu_st(TCGContext *s, TCGOp *op)
     l->oi = oi;
     l->addr_reg = ra;
     l->data_reg = rv;
+    l->data_val = v->val;
     l->save = live_caller_saved(s);
     l->jne_disp = emit_tlb_probe(s, ra, oi, false);
     int opc;
-    switch (mop & MO_SIZE) {
-    case MO_8: opc = OPC_MOVB_EvGv; break;
-    case MO_16: opc = OPC_MOVL_EvGv | P_DATA16; break;
-    case MO_32: opc = OPC_MOVL_EvGv; break;
-    default: opc = OPC_MOVL_EvGv | P_REXW; break;
+    if (vi) {
+        int64_t val = v->val;
+        switch (mop & MO_SIZE) {
+        case MO_8:
+            emit_modrm_sib(s, OPC_MOVB_EvIb, 0, ra, R_TMP0, 0, 0);
+            out8(s, val);
+            break;
+        case MO_16:
+            emit_modrm_sib(s, OPC_MOVL_EvIz | P_DATA16, 0, ra, R_TMP0, 0, 0);
+            out8(s, val);
+            out8(s, val >> 8);
+            break;
+        default:
+            emit_modrm_sib(s, OPC_MOVL_EvIz |
+                           ((mop & MO_SIZE) == MO_64 ? P_REXW : 0),
+                           0, ra, R_TMP0, 0, 0);
+            out32(s, val);
+            break;
+        }
+    } else {
+        switch (mop & MO_SIZE) {
+        case MO_8: opc = OPC_MOVB_EvGv; break;
+        case MO_16: opc = OPC_MOVL_EvGv | P_DATA16; break;
+        case MO_32: opc = OPC_MOVL_EvGv; break;
+        default: opc = OPC_MOVL_EvGv | P_REXW; break;
+        }
+        emit_modrm_sib(s, opc, rv, ra, R_TMP0, 0, 0);
     }
-    emit_modrm_sib(s, opc, rv, ra, R_TMP0, 0, 0);
     l->raddr = s->code_ptr;
     free_dead_inputs(s, op);
 }
@@ -1228,9 +1259,15 @@ static void emit_slow_path(TCGContext *s, LdstLabel *l)
         emit_jmp_call(s, true, (const void *)tcg_target_config.ld_slow);
         emit_load_ext(s, l->type, get_memop(l->oi), l->data_reg, -1, R_RAX);
     } else {
-        emit_mov(s, TCG_TYPE_I64, R_TMP0, l->data_reg);
+        if (l->data_reg >= 0) {
+            emit_mov(s, TCG_TYPE_I64, R_TMP0, l->data_reg);
+        }
         emit_mov(s, TCG_TYPE_I64, R_RSI, l->addr_reg);
-        emit_mov(s, TCG_TYPE_I64, R_RDX, R_TMP0);
+        if (l->data_reg >= 0) {
+            emit_mov(s, TCG_TYPE_I64, R_RDX, R_TMP0);
+        } else {
+            emit_movi(s, l->type, R_RDX, l->data_val);
+        }
         emit_movi(s, TCG_TYPE_I32, R_RCX, l->oi);
         emit_modrm_rip(s, OPC_LEA | P_REXW, R_R8, l->raddr, 0);
         emit_mov(s, TCG_TYPE_I64, R_RDI, R_ENV);

@@ -498,7 +498,8 @@ static void check_qemu_ld(MemOp mop, bool w, uint64_t addr)
     }
 }
 
-static void check_qemu_st(MemOp mop, bool w, uint64_t addr, uint64_t val)
+static void check_qemu_st(MemOp mop, bool w, uint64_t addr, uint64_t val,
+                          bool as_const)
 {
     uint8_t before[sizeof(guest_ram)];
     memcpy(before, guest_ram, sizeof(guest_ram));
@@ -507,9 +508,11 @@ static void check_qemu_st(MemOp mop, bool w, uint64_t addr, uint64_t val)
     fake_cpu.g32[1] = val;
     tcg_gen_insn_start(0x2000, 7);
     if (w) {
-        tcg_gen_qemu_st_i64(g64[1], g64[0], MMU_IDX, mop);
+        tcg_gen_qemu_st_i64(as_const ? tcg_constant_i64(val) : g64[1],
+                            g64[0], MMU_IDX, mop);
     } else {
-        tcg_gen_qemu_st_i32(g32[1], g64[0], MMU_IDX, mop);
+        tcg_gen_qemu_st_i32(as_const ? tcg_constant_i32(val) : g32[1],
+                            g64[0], MMU_IDX, mop);
     }
     tcg_gen_addi_i64(g64[5], g64[1], 1);
     tcg_gen_exit_tb(NULL, 0);
@@ -557,7 +560,13 @@ static void test_softmmu(void)
         } else {
             uint64_t val = ((uint64_t)g_rand_int(rng) << 32) |
                            g_rand_int(rng);
-            check_qemu_st(mop & ~MO_SIGN, w, addr, val);
+            if (g_rand_boolean(rng)) {
+                /* constants that fit a sign-extended imm32 and not */
+                val = g_rand_boolean(rng) ? (uint64_t)(int32_t)val : val;
+                check_qemu_st(mop & ~MO_SIGN, w, addr, val, true);
+            } else {
+                check_qemu_st(mop & ~MO_SIGN, w, addr, val, false);
+            }
         }
     }
     /* every fast and slow case at least once */
@@ -565,9 +574,13 @@ static void test_softmmu(void)
     check_qemu_ld(MO_UQ, true, RAM_BASE + 4092);
     check_qemu_ld(MO_UL | MO_ALIGN, true, RAM_BASE + 2);
     check_qemu_ld(MO_SB, false, RAM_BASE + 0x4000 + 5);
-    check_qemu_st(MO_UQ, true, RAM_BASE + 16, 0x1122334455667788ull);
-    check_qemu_st(MO_UW, false, RAM_BASE + 4095, 0xbeef);
-    check_qemu_st(MO_UB, true, RAM_BASE + 2 * 4096 + 3, 0x42);
+    check_qemu_st(MO_UQ, true, RAM_BASE + 16, 0x1122334455667788ull, false);
+    check_qemu_st(MO_UW, false, RAM_BASE + 4095, 0xbeef, false);
+    check_qemu_st(MO_UB, true, RAM_BASE + 2 * 4096 + 3, 0x42, false);
+    check_qemu_st(MO_UQ, true, RAM_BASE + 24, -2, true);
+    check_qemu_st(MO_UQ, true, RAM_BASE + 4094, -2, true);
+    check_qemu_st(MO_UW, false, RAM_BASE + 40, 0x1234, true);
+    check_qemu_st(MO_UL, false, RAM_BASE + 4093, 0x89abcdef, true);
 }
 
 /* ---- leaving and chaining blocks ---- */
