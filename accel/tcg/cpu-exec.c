@@ -79,15 +79,7 @@ static TranslationBlock *tb_lookup(CPUState *cpu, uint64_t pc,
     if (phys == (hwaddr)-1 || phys == (hwaddr)-2) {
         return NULL;
     }
-    tb = tb_htable_lookup(pc, cs_base, flags, cflags, phys);
-    if (tb && tb->page_addr[1] != (hwaddr)-1) {
-        /* The block runs onto the next page: that must map the same. */
-        hwaddr phys2 = get_page_addr_code(
-            cpu, (pc & TARGET_PAGE_MASK) + TARGET_PAGE_SIZE, true);
-        if (phys2 != tb->page_addr[1]) {
-            return NULL;
-        }
-    }
+    tb = tb_htable_lookup(cpu, pc, cs_base, flags, cflags, phys);
     if (tb) {
         __atomic_store_n(&t->jmp_cache[h], tb, __ATOMIC_RELEASE);
     }
@@ -244,7 +236,9 @@ static void cpu_loop_run(CPUState *cpu)
                                  tb, __ATOMIC_RELEASE);
             }
         }
-        if (last_tb && !(cflags & CF_NO_GOTO_TB)) {
+        /* A block on two pages is entered only through a lookup, which
+         * checks how its second page is mapped. */
+        if (last_tb && tb->page_addr[1] == (hwaddr)-1) {
             tb_add_jump(last_tb, tb_exit, tb);
         }
         __atomic_add_fetch(&tb_exec_count, 1, __ATOMIC_RELAXED);

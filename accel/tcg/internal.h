@@ -111,9 +111,11 @@ void tcg_code_stats(size_t *used, size_t *total, size_t *nb_tbs,
 
 /* ---- TB tables (tb-maint.c) ---- */
 void tb_tables_init(void);
-TranslationBlock *tb_htable_lookup(uint64_t pc, uint64_t cs_base,
-                                   uint32_t flags, uint32_t cflags,
-                                   hwaddr phys_pc);
+/* The block for this key whose code pages are mapped as cpu sees them
+ * now (the second page is probed, never faults). */
+TranslationBlock *tb_htable_lookup(CPUState *cpu, uint64_t pc,
+                                   uint64_t cs_base, uint32_t flags,
+                                   uint32_t cflags, hwaddr phys_pc);
 /* Insert a new TB; returns an equal TB that was already there (the new
  * one is then unused) or tb itself. */
 TranslationBlock *tb_link(TranslationBlock *tb);

@@ -135,18 +135,30 @@ static void page_remove_tb(TranslationBlock *tb, int n)
 
 /* ---- lookup ---- */
 
-TranslationBlock *tb_htable_lookup(uint64_t pc, uint64_t cs_base,
-                                   uint32_t flags, uint32_t cflags,
-                                   hwaddr phys_pc)
+TranslationBlock *tb_htable_lookup(CPUState *cpu, uint64_t pc,
+                                   uint64_t cs_base, uint32_t flags,
+                                   uint32_t cflags, hwaddr phys_pc)
 {
     unsigned h = tb_hash_func(phys_pc, pc, flags, cflags);
     TranslationBlock *tb = __atomic_load_n(&tb_hash[h], __ATOMIC_ACQUIRE);
+    hwaddr phys2 = (hwaddr)-3;      /* not looked up yet */
 
     for (; tb; tb = __atomic_load_n(&tb->hash_next, __ATOMIC_ACQUIRE)) {
         if (tb->pc == pc && tb->page_addr[0] == phys_pc &&
             tb->cs_base == cs_base && tb->flags == flags &&
             __atomic_load_n(&tb->cflags, __ATOMIC_ACQUIRE) == cflags) {
-            return tb;
+            if (tb->page_addr[1] == (hwaddr)-1) {
+                return tb;
+            }
+            /* The block runs onto the next page: that must map the same
+             * (several blocks may differ only there). */
+            if (phys2 == (hwaddr)-3) {
+                phys2 = get_page_addr_code(
+                    cpu, (pc & TARGET_PAGE_MASK) + TARGET_PAGE_SIZE, true);
+            }
+            if (phys2 == tb->page_addr[1]) {
+                return tb;
+            }
         }
     }
     return NULL;
