@@ -515,12 +515,14 @@ static void lower_mov(TCGContext *s, TCGOp *op)
         }
         return;
     }
-    if (a->val_type == VAL_CONST) {
+    if (a->val_type == VAL_CONST && arg_dead(op, 1)) {
+        /* last use of the constant: straight into the output */
         int rr = out_reg(s, r, -1, ALLOC_REGS);
         emit_movi(s, type, rr, a->val);
         finish_outputs(s, op);
         return;
     }
+    /* (a constant used again is loaded into its own register once) */
     int ra = in_reg(s, a);
     if (arg_dead(op, 1) && a->kind != TEMP_FIXED) {
         /* hand the register over: no code */
