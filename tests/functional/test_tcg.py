@@ -79,6 +79,22 @@ class TestGuestsTCG(TCGCase):
             self.assertIn("port exits: 4000 ok", r.stdout)
             self.assertIn("mmio exits: 4000 ok", r.stdout)
 
+    def test_self_and_cross_modifying_code(self):
+        for t in THREADS:
+            for n in (1, 2, 4):
+                r = self.boot("smc.mb", "-smp", str(n), thread=t,
+                              append=f"cpus={n}")
+                self.assertIn("patch of the next insn: ok", r.stdout)
+                self.assertIn("loop patching its own body: ok", r.stdout)
+                self.assertIn("code across a page boundary: ok", r.stdout)
+                if n > 1:
+                    self.assertIn("cross-modifying code seen by another "
+                                  "CPU: ok", r.stdout)
+
+    def test_self_modifying_code_one_insn_per_tb(self):
+        r = self.boot("smc.mb", accel_opts=",one-insn-per-tb=on")
+        self.assertIn("patch of the next insn: ok", r.stdout)
+
     def test_int3_handled_by_guest(self):
         r = self.boot("int3.mb")
         self.assertIn("int3 handled by the guest", r.stdout)
