@@ -297,100 +297,6 @@ static void test_call_globals(void)
 
 /* ---- guest memory through the softmmu ---- */
 
-#define TLB_ENTRIES 256
-#define RAM_PAGES 3
-#define RAM_BASE 0x7ffff000ull      /* the pages straddle 2 GiB */
-#define MMU_IDX 2
-
-static CPUTLBEntry tlb_table[TLB_ENTRIES];
-static uint8_t guest_ram[RAM_PAGES * 4096] __attribute__((aligned(4096)));
-
-typedef struct SlowCall {
-    bool store;
-    uint64_t addr, val;
-    MemOpIdx oi;
-    uintptr_t ra;
-} SlowCall;
-static SlowCall slow_log[64];
-static int nb_slow;
-
-static bool in_ram(uint64_t a)
-{
-    return a >= RAM_BASE && a < RAM_BASE + sizeof(guest_ram);
-}
-
-/* bytes outside RAM read as a pattern */
-static uint8_t model_byte(uint64_t a)
-{
-    return in_ram(a) ? guest_ram[a - RAM_BASE] : (uint8_t)(a * 7 + 3);
-}
-
-static uint64_t model_load(uint64_t addr, MemOp mop)
-{
-    unsigned size = memop_size(mop);
-    uint64_t v = 0;
-    for (unsigned i = 0; i < size; i++) {
-        v |= (uint64_t)model_byte(addr + i) << (8 * i);
-    }
-    if ((mop & MO_SIGN) && size < 8) {
-        unsigned sh = 64 - 8 * size;
-        v = (uint64_t)((int64_t)(v << sh) >> sh);
-    }
-    return v;
-}
-
-static uint64_t fake_ld_slow(void *env, uint64_t addr, MemOpIdx oi,
-                             uintptr_t ra)
-{
-    g_assert(env == fake_env());
-    g_assert(nb_slow < 64);
-    slow_log[nb_slow++] = (SlowCall){ false, addr, 0, oi, ra };
-    /* clobber what the ABI allows, so the caller must have saved it */
-    __asm__ volatile("" ::: "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
-                     "r11", "memory");
-    return model_load(addr, get_memop(oi));
-}
-
-static void fake_st_slow(void *env, uint64_t addr, uint64_t val, MemOpIdx oi,
-                         uintptr_t ra)
-{
-    g_assert(env == fake_env());
-    g_assert(nb_slow < 64);
-    slow_log[nb_slow++] = (SlowCall){ true, addr, val, oi, ra };
-    unsigned size = memop_size(get_memop(oi));
-    for (unsigned i = 0; i < size; i++) {
-        if (in_ram(addr + i)) {
-            guest_ram[addr + i - RAM_BASE] = val >> (8 * i);
-        }
-    }
-}
-
-static void tlb_setup(void)
-{
-    for (int i = 0; i < TLB_ENTRIES; i++) {
-        tlb_table[i].addr_read = tlb_table[i].addr_write =
-            tlb_table[i].addr_code = TLB_INVALID_MASK;
-    }
-    for (int p = 0; p < RAM_PAGES; p++) {
-        uint64_t va = RAM_BASE + p * 4096ull;
-        CPUTLBEntry *e = &tlb_table[(va >> 12) & (TLB_ENTRIES - 1)];
-        e->addr_read = va;
-        /* the last page: stores take the slow path (as for code pages) */
-        e->addr_write = p == RAM_PAGES - 1 ? va | TLB_NOTDIRTY : va;
-        e->addr_code = va;
-        e->addend = (uintptr_t)guest_ram - RAM_BASE;
-    }
-    for (int i = 0; i < NB_MMU_MODES; i++) {
-        fake_cpu.tlb_fast[i].mask = (TLB_ENTRIES - 1) << CPU_TLB_ENTRY_BITS;
-        fake_cpu.tlb_fast[i].table = i == MMU_IDX ? tlb_table : NULL;
-    }
-    tcg_target_config.ld_slow = fake_ld_slow;
-    tcg_target_config.st_slow = fake_st_slow;
-    for (size_t i = 0; i < sizeof(guest_ram); i++) {
-        guest_ram[i] = g_rand_int(rng);
-    }
-}
-
 static const MemOp memops[] = {
     MO_UB, MO_SB, MO_UW, MO_SW, MO_UL, MO_SL, MO_UQ,
     MO_UW | MO_ALIGN, MO_UL | MO_ALIGN, MO_UQ | MO_ALIGN,
@@ -550,7 +456,7 @@ static void check_qemu_st(MemOp mop, bool w, uint64_t addr, uint64_t val,
 
 static void test_softmmu(void)
 {
-    tlb_setup();
+    tlb_setup(rng);
     for (int n = 0; n < 600; n++) {
         MemOp mop = memops[g_rand_int_range(rng, 0, G_N_ELEMENTS(memops))];
         bool w = g_rand_boolean(rng);

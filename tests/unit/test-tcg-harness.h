@@ -110,4 +110,113 @@ static G_GNUC_UNUSED uintptr_t gen_and_run(void)
     return r;
 }
 
+/* ---- a fake softmmu: TLB, RAM and slow paths that log their calls ---- */
+
+#define TLB_ENTRIES 256
+#define RAM_PAGES 3
+#define RAM_BASE 0x7ffff000ull      /* the pages straddle 2 GiB */
+#define MMU_IDX 2
+
+static CPUTLBEntry tlb_table[TLB_ENTRIES];
+static uint8_t guest_ram[RAM_PAGES * 4096] __attribute__((aligned(4096)));
+
+typedef struct SlowCall {
+    bool store;
+    uint64_t addr, val;
+    MemOpIdx oi;
+    uintptr_t ra;
+} SlowCall;
+static SlowCall slow_log[64];
+static int nb_slow;
+
+static G_GNUC_UNUSED bool in_ram(uint64_t a)
+{
+    return a >= RAM_BASE && a < RAM_BASE + sizeof(guest_ram);
+}
+
+/* bytes outside RAM read as a pattern */
+static G_GNUC_UNUSED uint8_t model_byte(uint64_t a)
+{
+    return in_ram(a) ? guest_ram[a - RAM_BASE] : (uint8_t)(a * 7 + 3);
+}
+
+static G_GNUC_UNUSED uint64_t model_load(uint64_t addr, MemOp mop)
+{
+    unsigned size = memop_size(mop);
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; i++) {
+        v |= (uint64_t)model_byte(addr + i) << (8 * i);
+    }
+    if ((mop & MO_SIGN) && size < 8) {
+        unsigned sh = 64 - 8 * size;
+        v = (uint64_t)((int64_t)(v << sh) >> sh);
+    }
+    return v;
+}
+
+/* What a guest store does to RAM (bytes outside it are lost). */
+static G_GNUC_UNUSED void model_store(uint64_t addr, uint64_t val,
+                                      unsigned size)
+{
+    for (unsigned i = 0; i < size; i++) {
+        if (in_ram(addr + i)) {
+            guest_ram[addr + i - RAM_BASE] = val >> (8 * i);
+        }
+    }
+}
+
+static G_GNUC_UNUSED uint64_t fake_ld_slow(void *env, uint64_t addr,
+                                           MemOpIdx oi, uintptr_t ra)
+{
+    g_assert(env == fake_env());
+    if (nb_slow < 64) {
+        slow_log[nb_slow] = (SlowCall){ false, addr, 0, oi, ra };
+    }
+    nb_slow++;
+    /* clobber what the ABI allows, so the caller must have saved it */
+    __asm__ volatile("" ::: "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
+                     "r11", "memory");
+    return model_load(addr, get_memop(oi));
+}
+
+static G_GNUC_UNUSED void fake_st_slow(void *env, uint64_t addr,
+                                       uint64_t val, MemOpIdx oi,
+                                       uintptr_t ra)
+{
+    g_assert(env == fake_env());
+    if (nb_slow < 64) {
+        slow_log[nb_slow] = (SlowCall){ true, addr, val, oi, ra };
+    }
+    nb_slow++;
+    model_store(addr, val, memop_size(get_memop(oi)));
+}
+
+/* Maps RAM_PAGES of guest_ram at RAM_BASE in MMU_IDX (stores to the
+ * last page take the slow path) and fills RAM from rng. */
+static G_GNUC_UNUSED void tlb_setup(GRand *rng)
+{
+    for (int i = 0; i < TLB_ENTRIES; i++) {
+        tlb_table[i].addr_read = tlb_table[i].addr_write =
+            tlb_table[i].addr_code = TLB_INVALID_MASK;
+    }
+    for (int p = 0; p < RAM_PAGES; p++) {
+        uint64_t va = RAM_BASE + p * 4096ull;
+        CPUTLBEntry *e = &tlb_table[(va >> 12) & (TLB_ENTRIES - 1)];
+        e->addr_read = va;
+        /* the last page: stores take the slow path (as for code pages) */
+        e->addr_write = p == RAM_PAGES - 1 ? va | TLB_NOTDIRTY : va;
+        e->addr_code = va;
+        e->addend = (uintptr_t)guest_ram - RAM_BASE;
+    }
+    for (int i = 0; i < NB_MMU_MODES; i++) {
+        fake_cpu.tlb_fast[i].mask = (TLB_ENTRIES - 1) << CPU_TLB_ENTRY_BITS;
+        fake_cpu.tlb_fast[i].table = i == MMU_IDX ? tlb_table : NULL;
+    }
+    tcg_target_config.ld_slow = fake_ld_slow;
+    tcg_target_config.st_slow = fake_st_slow;
+    for (size_t i = 0; i < sizeof(guest_ram); i++) {
+        guest_ram[i] = g_rand_int(rng);
+    }
+}
+
 #endif

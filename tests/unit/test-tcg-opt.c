@@ -230,6 +230,16 @@ static void helper_globals(void *env)
     g[1] += g[0] * 3;
 }
 
+static uint64_t pure6(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+                      uint64_t e, uint64_t f)
+{
+    return a + 3 * b + 5 * c + 7 * d + 11 * e + 13 * f;
+}
+
+static const MemOp rmemops[] = {
+    MO_UB, MO_SB, MO_UW, MO_SW, MO_UL, MO_SL, MO_UQ, MO_UL | MO_ALIGN,
+};
+
 /* one that only reads them */
 static uint64_t helper_read_g2(void *env)
 {
@@ -322,7 +332,7 @@ static void build_prog(uint32_t seed, int len)
         p.pend64 = p.pend32 = -1;
         bool w = g_rand_boolean(rng);
         TCGType type = w ? TCG_TYPE_I64 : TCG_TYPE_I32;
-        int kind = g_rand_int_range(rng, 0, 14);
+        int kind = g_rand_int_range(rng, 0, 18);
         TCGOp *op;
         if (nb_pending && g_rand_int_range(rng, 0, 6) == 0) {
             tcg_gen_set_label(pending[--nb_pending]);
@@ -422,6 +432,45 @@ static void build_prog(uint32_t seed, int len)
         case 12:
             tcg_gen_call(helper_globals, 0, NULL, tcg_ctx->env);
             break;
+        case 14: case 15: {
+            /* guest memory at RAM_BASE + (v & 0x2fff): hits, page
+             * crossings, the slow store page, a bit past the end */
+            TCGv_i64 addr = tcg_temp_new_i64();
+            TCGTemp *v = pick_var(&p, true, true);
+            MemOp mop = rmemops[g_rand_int_range(rng, 0,
+                                                 G_N_ELEMENTS(rmemops))];
+            tcg_gen_andi_i64(addr, temp_tcgv_i64(v), 0x2fff);
+            tcg_gen_addi_i64(addr, addr, RAM_BASE);
+            if (kind == 14) {
+                TCGTemp *r = pick_var(&p, w, false);
+                if (w) {
+                    tcg_gen_qemu_ld_i64(temp_tcgv_i64(r), addr, MMU_IDX, mop);
+                } else {
+                    tcg_gen_qemu_ld_i32(temp_tcgv_i32(r), addr, MMU_IDX, mop);
+                }
+            } else {
+                TCGTemp *val = pick_var(&p, w, true);
+                mop &= ~MO_SIGN;
+                if (w) {
+                    tcg_gen_qemu_st_i64(temp_tcgv_i64(val), addr, MMU_IDX,
+                                        mop);
+                } else {
+                    tcg_gen_qemu_st_i32(temp_tcgv_i32(val), addr, MMU_IDX,
+                                        mop);
+                }
+            }
+            tcg_temp_free_i64(addr);
+            break;
+        }
+        case 16: {
+            TCGTemp *in[6];
+            for (int i = 0; i < 6; i++) {
+                in[i] = pick_var(&p, g_rand_boolean(rng), true);
+            }
+            tcg_gen_callN(pure6, "pure6", TCG_CALL_NO_RWG_SE,
+                          pick_var(&p, true, false), 6, in);
+            break;
+        }
         case 13: {
             TCGTemp *env = tcg_ctx->env;
             tcg_gen_callN(helper_read_g2, "read_g2", TCG_CALL_NO_WG,
@@ -487,6 +536,11 @@ static void interpret(void)
             if (op->call.fn == (void *)helper_globals) {
                 val[tcgv_i64_temp(g64[1])->index] +=
                     val[tcgv_i64_temp(g64[0])->index] * 3;
+            } else if (op->call.fn == (void *)pure6) {
+                val[op->call.out->index] =
+                    pure6(V(op->call.in[0]), V(op->call.in[1]),
+                          V(op->call.in[2]), V(op->call.in[3]),
+                          V(op->call.in[4]), V(op->call.in[5]));
             } else if (op->call.fn == (void *)helper_read_g2) {
                 val[op->call.out->index] =
                     val[tcgv_i64_temp(g64[2])->index] + 1;
@@ -495,6 +549,17 @@ static void interpret(void)
                 val[op->call.out->index] = r;
             }
             continue;
+        case INDEX_op_qemu_ld: {
+            MemOp mop = get_memop(op->args[2].c);
+            r = model_load(V(op->args[1].t), mop);
+            val[op->args[0].t->index] = norm(op->type, r);
+            continue;
+        }
+        case INDEX_op_qemu_st: {
+            MemOp mop = get_memop(op->args[2].c);
+            model_store(V(op->args[1].t), V(op->args[0].t), memop_size(mop));
+            continue;
+        }
         case INDEX_op_movcond:
             r = tcg_eval_cond(op->type, op->args[5].c, V(op->args[1].t),
                               V(op->args[2].t)) ? V(op->args[3].t)
@@ -530,6 +595,9 @@ static void test_random_programs(void)
     int nb_before = 0, nb_after = 0;
     TCGHostFeatures saved = tcg_host;
 
+    static uint8_t ram0[sizeof(guest_ram)], ram_expect[sizeof(guest_ram)];
+    tlb_setup(rng);
+    memcpy(ram0, guest_ram, sizeof(ram0));
     for (int n = 0; n < 1500; n++) {
         uint32_t seed = 1000 + n;
         int len = g_rand_int_range(rng, 5, 80);
@@ -551,7 +619,9 @@ static void test_random_programs(void)
         nb_before += tcg_ctx->nb_ops;
         memcpy(fake_cpu.g64, init.g64, sizeof(init.g64));
         memcpy(fake_cpu.g32, init.g32, sizeof(init.g32));
+        memcpy(guest_ram, ram0, sizeof(ram0));
         interpret();
+        memcpy(ram_expect, guest_ram, sizeof(ram0));
         memcpy(expect64, fake_cpu.g64, sizeof(expect64));
         memcpy(expect32, fake_cpu.g32, sizeof(expect32));
         tcg_func_start(tcg_ctx);
@@ -565,7 +635,14 @@ static void test_random_programs(void)
             tcg_func_start(tcg_ctx);
             memcpy(fake_cpu.g64, init.g64, sizeof(init.g64));
             memcpy(fake_cpu.g32, init.g32, sizeof(init.g32));
+            memcpy(guest_ram, ram0, sizeof(ram0));
             run_block(code);
+            if (memcmp(guest_ram, ram_expect, sizeof(ram0))) {
+                build_prog(seed, len);
+                g_autofree char *d = dump();
+                g_error("seed %u (%s): guest RAM differs\n%s", seed,
+                        opt ? "optimized" : "unoptimized", d);
+            }
             memcpy(got64[opt], fake_cpu.g64, sizeof(expect64));
             memcpy(got32[opt], fake_cpu.g32, sizeof(expect32));
         }
