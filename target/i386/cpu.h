@@ -325,12 +325,15 @@ typedef struct CPUX86State {
     uint64_t monitor_addr;       /* MONITOR/MWAIT */
     /* per-vCPU scratch for the front end (x87 top etc. added with it) */
     uint32_t fpstt;              /* x87 top-of-stack */
+    /* SSE memory operands are loaded here for the vector helpers */
+    X86XMMReg xmm_t0;
     /* system side (target/i386/tcg/{excp,misc,seg}_helper.c) */
     uint32_t pkru;               /* protection keys rights (CR4.PKE) */
     bool nmi_blocked;            /* from NMI delivery until the next IRET */
     int64_t tsc_offset;          /* guest TSC = host ns scaled + offset */
     uint64_t mcg_ctl;
     uint64_t mce_banks[4 * 10];  /* MCi_CTL/STATUS/ADDR/MISC */
+    uint64_t syscfg;             /* AMD SYSCFG MSR */
 } CPUX86State;
 
 typedef struct X86CPU X86CPU;

@@ -236,6 +236,8 @@ static void test_msr(void)
     g_assert_cmpint(wrmsr(0x400, ~0ull), ==, -1);
     g_assert_cmpint(wrmsr(0x401, 0), ==, -1);
     g_assert_cmpint(wrmsr(0x401, 1), ==, EXCP0D_GPF);
+    g_assert_cmpint(wrmsr(0x410, ~0ull & ~(1ull << 10)), ==, -1);
+    g_assert_cmpint(wrmsr(0x410, 0xff), ==, EXCP0D_GPF);
     /* TSC: a write moves the counter there */
     g_assert_cmpint(wrmsr(MSR_IA32_TSC, 1ull << 50), ==, -1);
     g_assert_cmpuint(rdmsr(MSR_IA32_TSC), >=, 1ull << 50);

@@ -51,6 +51,7 @@
 #define MSR_MCG_CTL           0x17b
 #define MSR_MC0_CTL           0x400
 #define MSR_K7_HWCR           0xc0010015
+#define MSR_K8_SYSCFG         0xc0010010
 #define MCE_BANKS             10
 #define MCG_CTL_P             (1ull << 8)
 
@@ -359,6 +360,13 @@ static bool msr_read(CPUX86State *env, uint32_t msr, uint64_t *val)
     case MSR_K7_HWCR:
         *val = 0;
         return true;
+    case MSR_K8_SYSCFG:
+        /* Linux reads it unchecked on AMD family >= 0xf (MTRR setup) */
+        if (env->cpuid_vendor1 != 0x68747541) {   /* "Auth" */
+            return false;
+        }
+        *val = env->syscfg;
+        return true;
     }
     return false;
 }
@@ -467,8 +475,11 @@ static bool msr_write(CPUX86State *env, uint32_t msr, uint64_t val)
         if (!feat(env, FEAT_1_EDX, CPUID_MCA)) {
             return false;
         }
-        /* CTL: all ones or zero; STATUS: software may only clear it */
-        if ((reg == 0 && val != 0 && val != ~0ull) || (reg == 1 && val)) {
+        /* CTL: all ones or zero, except that bit 10 (Linux's K8 GART
+         * quirk) and bit 0 may be cleared, as KVM accepts; STATUS:
+         * software may only clear it */
+        if ((reg == 0 && val != 0 && (val | (1ull << 10) | 1) != ~0ull) ||
+            (reg == 1 && val)) {
             return false;
         }
         env->mce_banks[msr - MSR_MC0_CTL] = val;
@@ -561,6 +572,12 @@ static bool msr_write(CPUX86State *env, uint32_t msr, uint64_t val)
         env->tsc_aux = val;
         return true;
     case MSR_K7_HWCR:
+        return true;
+    case MSR_K8_SYSCFG:
+        if (env->cpuid_vendor1 != 0x68747541) {
+            return false;
+        }
+        env->syscfg = val;
         return true;
     }
     return false;
