@@ -321,6 +321,12 @@ static void build_prog(uint32_t seed, int len)
     p.pend64 = p.pend32 = -1;
     TCGLabel *pending[4];
     int nb_pending = 0;
+    /* at most one loop open at a time: a TB temp counter (not one of
+     * the random variables), the label it goes back to, and the forward
+     * labels that must close inside it */
+    TCGv_i32 loop_count = tcg_temp_local_new_i32();
+    TCGLabel *loop_top = NULL;
+    int loop_pending = 0;
 
     for (int k = 0; k < len; k++) {
         if (p.pend64 >= 0) {
@@ -334,7 +340,29 @@ static void build_prog(uint32_t seed, int len)
         TCGType type = w ? TCG_TYPE_I64 : TCG_TYPE_I32;
         int kind = g_rand_int_range(rng, 0, 18);
         TCGOp *op;
-        if (nb_pending && g_rand_int_range(rng, 0, 6) == 0) {
+        if (loop_top && g_rand_int_range(rng, 0, 8) == 0) {
+            while (nb_pending > loop_pending) {
+                tcg_gen_set_label(pending[--nb_pending]);
+                memset(p.e64_def, 0, sizeof(p.e64_def));
+                memset(p.e32_def, 0, sizeof(p.e32_def));
+            }
+            tcg_gen_subi_i32(loop_count, loop_count, 1);
+            tcg_gen_brcondi_i32(TCG_COND_NE, loop_count, 0, loop_top);
+            loop_top = NULL;
+            continue;
+        }
+        if (!loop_top && g_rand_int_range(rng, 0, 12) == 0) {
+            tcg_gen_movi_i32(loop_count, g_rand_int_range(rng, 1, 4));
+            loop_top = gen_new_label();
+            loop_pending = nb_pending;
+            tcg_gen_set_label(loop_top);
+            memset(p.e64_def, 0, sizeof(p.e64_def));
+            memset(p.e32_def, 0, sizeof(p.e32_def));
+            p.pend64 = p.pend32 = -1;
+            continue;
+        }
+        if (nb_pending > (loop_top ? loop_pending : 0) &&
+            g_rand_int_range(rng, 0, 6) == 0) {
             tcg_gen_set_label(pending[--nb_pending]);
             memset(p.e64_def, 0, sizeof(p.e64_def));
             memset(p.e32_def, 0, sizeof(p.e32_def));
@@ -486,6 +514,13 @@ static void build_prog(uint32_t seed, int len)
         }
         }
     }
+    if (loop_top) {
+        while (nb_pending > loop_pending) {
+            tcg_gen_set_label(pending[--nb_pending]);
+        }
+        tcg_gen_subi_i32(loop_count, loop_count, 1);
+        tcg_gen_brcondi_i32(TCG_COND_NE, loop_count, 0, loop_top);
+    }
     while (nb_pending) {
         tcg_gen_set_label(pending[--nb_pending]);
     }
@@ -526,9 +561,9 @@ static void interpret(void)
             if (tcg_eval_cond(op->type, op->args[2].c, V(op->args[0].t),
                               V(op->args[1].t))) {
                 TCGLabel *l = op->args[3].l;
-                while (!(op->opc == INDEX_op_set_label &&
-                         op->args[0].l == l)) {
-                    op = op->next;
+                /* forward or (a loop) backward */
+                for (op = s->first_op; !(op->opc == INDEX_op_set_label &&
+                                         op->args[0].l == l); op = op->next) {
                 }
             }
             continue;
