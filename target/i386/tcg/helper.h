@@ -54,4 +54,31 @@ void helper_cmpxchg16b(CPUX86State *env, uint64_t addr, uint32_t mmu_idx,
 void helper_bound(CPUX86State *env, uint64_t index, uint64_t addr,
                   uint32_t mmu_idx, uint32_t bits);
 
+/* fxsave_helper.c: the 512-byte image at addr (16-byte aligned, #GP) */
+void helper_fxsave(CPUX86State *env, uint64_t addr, uint32_t mmu_idx,
+                   uint32_t rex_w);
+void helper_fxrstor(CPUX86State *env, uint64_t addr, uint32_t mmu_idx,
+                    uint32_t rex_w);
+/* #GP on reserved MXCSR bits */
+void helper_ldmxcsr(CPUX86State *env, uint32_t val);
+
+/* sse_helper.c: packed/scalar ops on XMM registers in env (s may be
+ * env->xmm_t0 holding a memory operand). The FP ones run on the host
+ * SSE unit under the guest's MXCSR (exceptions masked on the host) and
+ * raise #XM (or #UD without CR4.OSXMMEXCPT) for unmasked ones. */
+typedef void (*SSEBinFn)(CPUX86State *env, X86XMMReg *d, X86XMMReg *s);
+typedef void (*SSEImmFn)(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,
+                         uint32_t imm);
+SSEBinFn sse_bin_helper(unsigned mnemonic);
+SSEImmFn sse_imm_helper(unsigned mnemonic);
+void helper_check_align16(CPUX86State *env, uint64_t addr);
+uint64_t helper_sse_comi(CPUX86State *env, X86XMMReg *a, X86XMMReg *b,
+                         uint32_t kind);
+void helper_sse_cvtsi2f(CPUX86State *env, X86XMMReg *d, uint64_t val,
+                        uint32_t kind);
+uint64_t helper_sse_cvtf2si(CPUX86State *env, X86XMMReg *s, uint32_t kind);
+uint64_t helper_sse_movmsk(X86XMMReg *s, uint32_t kind);
+void helper_sse_shift_imm(CPUX86State *env, X86XMMReg *d, uint32_t count,
+                          uint32_t kind);
+
 #endif
