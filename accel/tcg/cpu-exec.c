@@ -12,13 +12,13 @@
 #include "util/log.h"
 #include "util/main-loop.h"
 
-uint64_t tb_exec_count, tb_chain_count;
+uint64_t tb_chain_count;
 
 uint32_t tcg_curr_cflags(CPUState *cpu)
 {
     uint32_t cflags = 0;
 
-    if (tcg_settings.multi_thread && cpu_count() > 1) {
+    if (tcg_settings.multi_thread && tcg_nb_vcpus > 1) {
         cflags |= CF_PARALLEL;
     }
     if (cpu->singlestep_enabled) {
@@ -241,7 +241,8 @@ static void cpu_loop_run(CPUState *cpu)
         if (last_tb && tb->page_addr[1] == (hwaddr)-1) {
             tb_add_jump(last_tb, tb_exit, tb);
         }
-        __atomic_add_fetch(&tb_exec_count, 1, __ATOMIC_RELAXED);
+        /* per vCPU: a shared counter would bounce between hosts CPUs */
+        tcg_thread(cpu)->tb_exec_lookups++;
         last_tb = cpu_tb_exec(cpu, tb, &tb_exit);
     }
 }

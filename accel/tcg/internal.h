@@ -56,7 +56,7 @@ typedef struct TCGCPUThread {
     bool running;             /* atomic: inside cpu_exec */
     bool has_waiter;          /* an exclusive section waits for us */
 
-    /* statistics for "info jit" */
+    /* statistics for "info jit": blocks entered from the loop */
     uint64_t tb_exec_lookups;
 } TCGCPUThread;
 
@@ -78,6 +78,8 @@ typedef struct TCGSettings {
     uint64_t tb_size;         /* code buffer bytes */
 } TCGSettings;
 extern TCGSettings tcg_settings;
+/* vCPUs created so far (CF_PARALLEL when several run at once) */
+extern int tcg_nb_vcpus;
 
 /* ---- vCPU threads (tcg-cpus.c) ---- */
 bool tcg_create_vcpu_thread(CPUState *cpu, Error **errp);
@@ -141,7 +143,7 @@ uint32_t tcg_curr_cflags(CPUState *cpu);
 void tb_jmp_cache_clear(CPUState *cpu);
 void tb_jmp_cache_clear_page(CPUState *cpu, uint64_t vaddr);
 const void *helper_lookup_tb_ptr(void *env);
-extern uint64_t tb_exec_count, tb_chain_count;
+extern uint64_t tb_chain_count;
 
 /* ---- translation (translate-all.c) ---- */
 TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base,

@@ -22,6 +22,8 @@
 
 #define RR_TIME_SLICE_NS (10 * 1000 * 1000)
 
+int tcg_nb_vcpus;
+
 void tcg_cpu_init_state(CPUState *cpu)
 {
     if (cpu->tcg) {
@@ -180,6 +182,7 @@ bool tcg_create_vcpu_thread(CPUState *cpu, Error **errp)
     int r;
 
     tcg_cpu_init_state(cpu);
+    __atomic_add_fetch(&tcg_nb_vcpus, 1, __ATOMIC_SEQ_CST);
     if (tcg_settings.multi_thread) {
         r = pthread_create(&cpu->thread, NULL, tcg_cpu_thread_fn, cpu);
         if (r) {

@@ -11,10 +11,18 @@
 void tcg_dump_info(GString *out)
 {
     size_t used, total, nb_tbs, code_bytes, guest_bytes;
-    uint64_t execs = __atomic_load_n(&tb_exec_count, __ATOMIC_RELAXED);
+    uint64_t execs = 0;
     uint64_t translated = __atomic_load_n(&tb_translated_count,
                                           __ATOMIC_RELAXED);
 
+    CPUState *cpu;
+
+    CPU_FOREACH(cpu) {
+        if (tcg_thread(cpu)) {
+            execs += __atomic_load_n(&tcg_thread(cpu)->tb_exec_lookups,
+                                     __ATOMIC_RELAXED);
+        }
+    }
     tcg_code_stats(&used, &total, &nb_tbs, &code_bytes, &guest_bytes);
     g_string_append_printf(out, "Translation buffer state:\n");
     g_string_append_printf(out, "gen code size       %zu/%zu\n", used, total);
