@@ -52,6 +52,8 @@
 #define MSR_MC0_CTL           0x400
 #define MSR_K7_HWCR           0xc0010015
 #define MSR_K8_SYSCFG         0xc0010010
+#define MSR_K8_INT_PENDING_MSG 0xc0010055
+#define VENDOR_AMD_EBX        0x68747541   /* "Auth" */
 #define MCE_BANKS             10
 #define MCG_CTL_P             (1ull << 8)
 
@@ -362,10 +364,18 @@ static bool msr_read(CPUX86State *env, uint32_t msr, uint64_t *val)
         return true;
     case MSR_K8_SYSCFG:
         /* Linux reads it unchecked on AMD family >= 0xf (MTRR setup) */
-        if (env->cpuid_vendor1 != 0x68747541) {   /* "Auth" */
+        if (env->cpuid_vendor1 != VENDOR_AMD_EBX) {
             return false;
         }
         *val = env->syscfg;
+        return true;
+    case MSR_K8_INT_PENDING_MSG:
+        /* read unchecked by Linux's idle loop on CPUs with AMD erratum
+         * 400 (family 0xf, qemu64): no C1E, nothing pending */
+        if (env->cpuid_vendor1 != VENDOR_AMD_EBX) {
+            return false;
+        }
+        *val = 0;
         return true;
     }
     return false;
@@ -574,11 +584,13 @@ static bool msr_write(CPUX86State *env, uint32_t msr, uint64_t val)
     case MSR_K7_HWCR:
         return true;
     case MSR_K8_SYSCFG:
-        if (env->cpuid_vendor1 != 0x68747541) {
+        if (env->cpuid_vendor1 != VENDOR_AMD_EBX) {
             return false;
         }
         env->syscfg = val;
         return true;
+    case MSR_K8_INT_PENDING_MSG:
+        return env->cpuid_vendor1 == VENDOR_AMD_EBX;
     }
     return false;
 }
