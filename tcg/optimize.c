@@ -22,6 +22,8 @@ typedef struct TempInfo {
     TCGTemp *copy;          /* this temp holds the same value as copy */
     uint32_t copy_ver;      /* ... while copy->ver is this */
     uint32_t ver;           /* bumped at every write */
+    bool z_known;
+    uint64_t z_mask;        /* bits that may be set (others are zero) */
 } TempInfo;
 
 typedef struct OptState {
@@ -53,7 +55,26 @@ static void forget(OptState *o, TCGTemp *t)
     TempInfo *i = ti(o, t);
     i->is_const = false;
     i->copy = NULL;
+    i->z_known = false;
     i->ver++;
+}
+
+static uint64_t type_mask(TCGType type)
+{
+    return type == TCG_TYPE_I32 ? 0xffffffffull : ~0ull;
+}
+
+/* The bits of t's value that may be nonzero (an I32 never has bits
+ * 63..32 set). */
+static uint64_t zmask(OptState *o, TCGTemp *t)
+{
+    if (t->kind == TEMP_CONST) {
+        return (uint64_t)t->val & type_mask(t->type);
+    }
+    if (t->kind != TEMP_FIXED && ti(o, t)->z_known) {
+        return ti(o, t)->z_mask & type_mask(t->type);
+    }
+    return type_mask(t->type);
 }
 
 static void forget_all(OptState *o)
@@ -61,6 +82,7 @@ static void forget_all(OptState *o)
     for (int k = 0; k < o->s->nb_temps; k++) {
         o->info[k].is_const = false;
         o->info[k].copy = NULL;
+        o->info[k].z_known = false;
         o->info[k].ver++;
     }
 }
@@ -307,6 +329,114 @@ static bool fold_identity(OptState *o, TCGOp *op)
     return false;
 }
 
+/* Bits an op's (first) output may have set, from what is known of its
+ * inputs. */
+static uint64_t out_zmask(OptState *o, const TCGOp *op)
+{
+    uint64_t tm = type_mask(op->type);
+    TCGTemp *a = op->args[1].t, *b = op->args[2].t;
+    unsigned bits = op->type == TCG_TYPE_I32 ? 32 : 64;
+    int64_t c;
+
+    switch (op->opc) {
+    case INDEX_op_mov:
+        return zmask(o, a);
+    case INDEX_op_and:
+        return zmask(o, a) & zmask(o, b);
+    case INDEX_op_or:
+    case INDEX_op_xor:
+        return zmask(o, a) | zmask(o, b);
+    case INDEX_op_ext8u:
+    case INDEX_op_ld8u:
+        return op->opc == INDEX_op_ld8u ? 0xff : zmask(o, a) & 0xff;
+    case INDEX_op_ext16u:
+    case INDEX_op_ld16u:
+        return op->opc == INDEX_op_ld16u ? 0xffff : zmask(o, a) & 0xffff;
+    case INDEX_op_ext32u:
+    case INDEX_op_extu_i32_i64:
+    case INDEX_op_extrl_i64_i32:
+        return zmask(o, a) & 0xffffffffu;
+    case INDEX_op_ld32u:
+    case INDEX_op_bswap32:
+        return 0xffffffffu;
+    case INDEX_op_bswap16:
+        return 0xffff;
+    case INDEX_op_extrh_i64_i32:
+        return zmask(o, a) >> 32;
+    case INDEX_op_shr:
+        if (known(o, b, &c)) {
+            return zmask(o, a) >> (c & (bits - 1));
+        }
+        break;
+    case INDEX_op_shl:
+        if (known(o, b, &c)) {
+            return (zmask(o, a) << (c & (bits - 1))) & tm;
+        }
+        break;
+    case INDEX_op_sar:
+        if (known(o, b, &c) && !(zmask(o, a) >> (bits - 1))) {
+            return zmask(o, a) >> (c & (bits - 1));
+        }
+        break;
+    case INDEX_op_extract: {
+        unsigned ofs = op->args[2].c, len = op->args[3].c;
+        uint64_t lm = len >= 64 ? ~0ull : (1ull << len) - 1;
+        return (zmask(o, a) >> ofs) & lm;
+    }
+    case INDEX_op_deposit: {
+        unsigned ofs = op->args[3].c, len = op->args[4].c;
+        uint64_t fm = (len >= 64 ? ~0ull : (1ull << len) - 1) << ofs;
+        return ((zmask(o, a) & ~fm) | ((zmask(o, b) << ofs) & fm)) & tm;
+    }
+    case INDEX_op_setcond:
+        return 1;
+    case INDEX_op_ctpop:
+        return 0x7f;
+    case INDEX_op_clz:
+    case INDEX_op_ctz:
+        return 0x7f | zmask(o, b);
+    case INDEX_op_movcond:
+        return zmask(o, op->args[3].t) | zmask(o, op->args[4].t);
+    case INDEX_op_qemu_ld: {
+        MemOp mop = get_memop(op->args[2].c);
+        unsigned size = memop_size(mop);
+        if (!(mop & MO_SIGN) && size < 8) {
+            return (1ull << (8 * size)) - 1;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    return tm;
+}
+
+/* Zero-extensions and masks of values known to fit: moves. */
+static void fold_zmask(OptState *o, TCGOp *op)
+{
+    TCGTemp *r = op->args[0].t, *a = op->args[1].t;
+    uint64_t z, keep;
+    int64_t c;
+
+    switch (op->opc) {
+    case INDEX_op_ext8u: keep = 0xff; break;
+    case INDEX_op_ext16u: keep = 0xffff; break;
+    case INDEX_op_ext32u: keep = 0xffffffffu; break;
+    case INDEX_op_and:
+        if (!known(o, op->args[2].t, &c)) {
+            return;
+        }
+        keep = c;
+        break;
+    default:
+        return;
+    }
+    z = zmask(o, a);
+    if (!(z & ~keep & type_mask(op->type))) {
+        make_mov(o, op, r, a);
+    }
+}
+
 static void label_unref(TCGLabel *l)
 {
     l->refs--;
@@ -457,6 +587,9 @@ void tcg_optimize(TCGContext *s)
             }
         }
 
+        fold_zmask(&o, op);
+        opc = op->opc;
+
         switch (opc) {
         case INDEX_op_brcond:
             if (known(&o, op->args[0].t, &av) &&
@@ -517,7 +650,10 @@ void tcg_optimize(TCGContext *s)
                 tcg_op_remove(s, op);
                 continue;
             }
+            uint64_t z = zmask(&o, src);
             forget(&o, d);
+            ti(&o, d)->z_known = true;
+            ti(&o, d)->z_mask = z;
             int64_t v;
             if (known(&o, src, &v)) {
                 ti(&o, d)->is_const = true;
@@ -527,8 +663,13 @@ void tcg_optimize(TCGContext *s)
                 ti(&o, d)->copy_ver = ti(&o, src)->ver;
             }
         } else {
+            uint64_t z = nb_o == 1 ? out_zmask(&o, op) : 0;
             for (int i = 0; i < nb_o; i++) {
                 forget(&o, op->args[i].t);
+            }
+            if (nb_o == 1) {
+                ti(&o, op->args[0].t)->z_known = true;
+                ti(&o, op->args[0].t)->z_mask = z;
             }
         }
     }

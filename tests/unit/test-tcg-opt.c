@@ -133,6 +133,44 @@ static void test_identities(void)
     tcg_func_start(tcg_ctx);
 }
 
+/* zero-extensions of values known to fit are moves */
+static void test_known_zero_bits(void)
+{
+    TCGv_i64 t = tcg_temp_new_i64(), u = tcg_temp_new_i64();
+    TCGv_i64 v = tcg_temp_new_i64(), x = tcg_temp_new_i64();
+    tcg_gen_qemu_ld_i64(t, g64[0], 0, MO_UL);
+    tcg_gen_ext32u_i64(u, t);                   /* mov */
+    tcg_gen_shri_i64(v, g64[1], 40);
+    tcg_gen_ext32u_i64(v, v);                   /* mov: 24 bits left */
+    tcg_gen_andi_i64(x, v, 0xffffff);           /* mov */
+    tcg_gen_ext16u_i64(x, x);                   /* stays */
+    tcg_gen_extract_i64(g64[4], g64[2], 3, 5);
+    tcg_gen_ext8u_i64(g64[5], g64[4]);          /* mov */
+    tcg_gen_sari_i64(g64[6], g64[4], 1);
+    tcg_gen_ext8u_i64(g64[6], g64[6]);          /* mov: sign bit known 0 */
+    tcg_gen_mov_i64(g64[2], u);
+    tcg_gen_mov_i64(g64[3], x);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_optimize(tcg_ctx);
+    g_assert_cmpint(count_ops(INDEX_op_ext32u), ==, 0);
+    g_assert_cmpint(count_ops(INDEX_op_ext8u), ==, 0);
+    g_assert_cmpint(count_ops(INDEX_op_ext16u), ==, 1);
+    g_assert_cmpint(count_ops(INDEX_op_and), ==, 0);
+    tcg_func_start(tcg_ctx);
+
+    /* but not when the bits may be set */
+    t = tcg_temp_new_i64();
+    tcg_gen_qemu_ld_i64(t, g64[0], 0, MO_SL);
+    tcg_gen_ext32u_i64(g64[1], t);
+    tcg_gen_sari_i64(g64[2], g64[3], 60);
+    tcg_gen_ext8u_i64(g64[2], g64[2]);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_optimize(tcg_ctx);
+    g_assert_cmpint(count_ops(INDEX_op_ext32u), ==, 1);
+    g_assert_cmpint(count_ops(INDEX_op_ext8u), ==, 1);
+    tcg_func_start(tcg_ctx);
+}
+
 static void test_branch_folding(void)
 {
     TCGLabel *l1 = gen_new_label(), *l2 = gen_new_label();
@@ -711,6 +749,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tcg/opt/fold-constants", test_fold_constants);
     g_test_add_func("/tcg/opt/copy-propagation", test_copy_propagation);
     g_test_add_func("/tcg/opt/identities", test_identities);
+    g_test_add_func("/tcg/opt/known-zero-bits", test_known_zero_bits);
     g_test_add_func("/tcg/opt/branch-folding", test_branch_folding);
     g_test_add_func("/tcg/opt/liveness", test_liveness);
     g_test_add_func("/tcg/opt/random-programs", test_random_programs);
