@@ -426,6 +426,8 @@ static uint64_t do_ld(CPUState *cpu, uint64_t addr, MemOpIdx oi,
     unsigned off = addr & ~TARGET_PAGE_MASK;
     uint64_t val;
 
+    /* 16-byte accesses are the helpers' business (two 8-byte ones). */
+    g_assert(size <= 8);
     if ((op & MO_ALIGN) && (addr & (size - 1))) {
         tcg_cpu_ops->do_unaligned_access(cpu, addr, type, mmu_idx, ra);
     }
@@ -467,6 +469,7 @@ static void do_st(CPUState *cpu, uint64_t addr, uint64_t val, MemOpIdx oi,
     int mmu_idx = get_mmuidx(oi);
     unsigned off = addr & ~TARGET_PAGE_MASK;
 
+    g_assert(size <= 8);
     if ((op & MO_ALIGN) && (addr & (size - 1))) {
         tcg_cpu_ops->do_unaligned_access(cpu, addr, MMU_DATA_STORE, mmu_idx,
                                          ra);
