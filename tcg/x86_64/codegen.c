@@ -1507,6 +1507,43 @@ static void lower_op(TCGContext *s, TCGOp *op)
     }
 }
 
+/*
+ * A load that only feeds the next op's comparison with a constant (the
+ * exit-request check every block starts with): compare in memory.
+ */
+static bool fuse_ld_brcond(TCGContext *s, TCGOp *op)
+{
+    TCGOp *br = op->next;
+    int64_t imm;
+
+    if (op->opc != INDEX_op_ld || !br || br->opc != INDEX_op_brcond ||
+        br->type != op->type || br->args[0].t != op->args[0].t ||
+        op->args[0].t->kind != TEMP_EBB || !arg_dead(br, 0) ||
+        (op->life & (SYNC_ARG(0) | DEAD_ARG(0))) ||
+        !const_imm(br->args[1].t, br->type, &imm) ||
+        op->args[2].c != (int32_t)op->args[2].c) {
+        return false;
+    }
+    TCGCond c = br->args[2].c;
+    if (c == TCG_COND_TSTEQ || c == TCG_COND_TSTNE ||
+        c == TCG_COND_ALWAYS || c == TCG_COND_NEVER) {
+        return false;
+    }
+    int rbase = in_reg(s, op->args[1].t);
+    free_dead_inputs(s, op);
+    sync_all(s, false);
+    temp_release(s, op->args[0].t, false);
+    emit_modrm_off(s, (imm == (int8_t)imm ? OPC_ARITH_EvIb : OPC_ARITH_EvIz) |
+                   rexw(op->type), ARITH_CMP, rbase, op->args[2].c);
+    if (imm == (int8_t)imm) {
+        out8(s, imm);
+    } else {
+        out32(s, imm);
+    }
+    emit_jump_label(s, cond_jcc(c), br->args[3].l);
+    return true;
+}
+
 static bool room(TCGContext *s)
 {
     return s->code_end - s->code_ptr >= OP_MARGIN;
@@ -1557,7 +1594,11 @@ int tcg_backend_gen_code(TCGContext *s)
             return -1;
         }
         b->locked = 0;
-        lower_op(s, op);
+        if (fuse_ld_brcond(s, op)) {
+            op = op->next;
+        } else {
+            lower_op(s, op);
+        }
         if (s->code_overflow) {
             return -1;
         }

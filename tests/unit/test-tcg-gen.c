@@ -652,6 +652,49 @@ static void test_exit_values(void)
     fake_cpu.exit_request = 0;
 }
 
+/* a load compared with a constant right away is one cmp with memory */
+static void test_ld_brcond(void)
+{
+    static const TCGCond conds[] = {
+        TCG_COND_EQ, TCG_COND_NE, TCG_COND_LT, TCG_COND_GE, TCG_COND_LE,
+        TCG_COND_GT, TCG_COND_LTU, TCG_COND_GEU, TCG_COND_LEU, TCG_COND_GTU,
+    };
+    static const int64_t imms[] = { 0, 1, -1, 100, -200, 0x12345678 };
+    static const uint64_t vals[] = {
+        0, 1, 2, 100, 0xffffffffffffffffull, 0xffffff38ull,
+        0x12345678, 0x8000000000000000ull, 0x80000000ull,
+    };
+    for (int w = 0; w < 2; w++) {
+        for (unsigned c = 0; c < G_N_ELEMENTS(conds); c++) {
+            for (unsigned i = 0; i < G_N_ELEMENTS(imms); i++) {
+                TCGLabel *l = gen_new_label();
+                if (w) {
+                    TCGv_i64 t = tcg_temp_new_i64();
+                    tcg_gen_ld_i64(t, tcg_env(), ENV_OFF(scratch[3]));
+                    tcg_gen_brcondi_i64(conds[c], t, imms[i], l);
+                } else {
+                    TCGv_i32 t = tcg_temp_new_i32();
+                    tcg_gen_ld_i32(t, tcg_env(), ENV_OFF(scratch[3]));
+                    tcg_gen_brcondi_i32(conds[c], t, imms[i], l);
+                }
+                tcg_gen_exit_tb(NULL, 1);
+                tcg_gen_set_label(l);
+                tcg_gen_exit_tb(NULL, 2);
+                const void *code = gen_block(true, NULL);
+                tcg_func_start(tcg_ctx);
+                for (unsigned v = 0; v < G_N_ELEMENTS(vals); v++) {
+                    fake_cpu.scratch[3] = vals[v];
+                    uint64_t a = w ? vals[v] : (uint32_t)vals[v];
+                    uint64_t b = w ? (uint64_t)imms[i] : (uint32_t)imms[i];
+                    bool t = tcg_eval_cond(w ? TCG_TYPE_I64 : TCG_TYPE_I32,
+                                           conds[c], a, b);
+                    g_assert_cmpuint(run_block(code), ==, t ? 2 : 1);
+                }
+            }
+        }
+    }
+}
+
 /* a block too big for the room left fails cleanly */
 static void test_overflow(void)
 {
@@ -680,6 +723,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tcg/gen/goto-tb", test_goto_tb);
     g_test_add_func("/tcg/gen/insn-offsets", test_insn_offsets);
     g_test_add_func("/tcg/gen/exit-values", test_exit_values);
+    g_test_add_func("/tcg/gen/ld-brcond", test_ld_brcond);
     g_test_add_func("/tcg/gen/overflow", test_overflow);
     return g_test_run();
 }
