@@ -8,7 +8,7 @@
  * the system registers (QEMU's QEMUCPUState, version 1, which crash and
  * QEMU's own tools read). Each PT_LOAD points into the RAM copy; without
  * paging p_vaddr equals p_paddr, with paging the loads follow the first
- * paging-enabled CPU's 4-level page tables.
+ * paging-enabled CPU's page tables (any paging mode).
  */
 #include "monitor/monitor-internal.h"
 #include "monitor/qmp.h"
@@ -16,6 +16,7 @@
 #include "exec/memory.h"
 #include "hw/core/cpu.h"
 #include "target/i386/cpu.h"
+#include "target/i386/mmu-walk.h"
 #include "sysemu/runstate.h"
 #include "util/rcu.h"
 #include <elf.h>
@@ -23,10 +24,6 @@
 #include <sys/stat.h>
 
 #define EFER_LMA_BIT    (1ull << 10)
-#define CR0_PG_BIT      (1ull << 31)
-#define PTE_P           (1ull << 0)
-#define PTE_PS          (1ull << 7)
-#define PTE_ADDR        0x000ffffffffff000ull
 
 typedef struct RamRange {
     uint64_t start, len;
@@ -91,42 +88,36 @@ static void add_mapping(GArray *maps, uint64_t va, uint64_t pa, uint64_t len)
     g_array_append_val(maps, ((Mapping){ .va = va, .pa = pa, .len = len }));
 }
 
-/* Walks one level of the 4-level tables; va_base holds the bits above. */
-static void walk(GArray *maps, uint64_t table, int level, uint64_t va_base)
+typedef struct MapWalk {
+    GArray *maps;
+    X86PagingCtx ctx;
+} MapWalk;
+
+/* Sign-extended before merging, so that no range spans the hole
+ * between the lower and upper canonical halves. */
+static void map_leaf(void *opaque, const X86MapLeaf *l)
 {
-    int shift = 12 + 9 * level;
+    MapWalk *mw = opaque;
 
-    for (int i = 0; i < 512; i++) {
-        uint64_t e, va = va_base | ((uint64_t)i << shift);
-
-        if (address_space_ld(&address_space_memory, table + i * 8, &e, 8)
-            != MEMTX_OK || !(e & PTE_P)) {
-            continue;
-        }
-        if (level == 3 && (va & (1ull << 47))) {
-            va |= 0xffff000000000000ull;        /* canonical upper half */
-        }
-        if (level == 0 || (level <= 2 && (e & PTE_PS))) {
-            uint64_t size = 1ull << shift;
-            add_mapping(maps, va, e & PTE_ADDR & ~(size - 1), size);
-        } else if (level > 0) {
-            walk(maps, e & PTE_ADDR, level - 1, va);
-        }
-    }
+    add_mapping(mw->maps, x86_mmu_canonical(&mw->ctx, l->va), l->pa,
+                l->size);
 }
 
-/* Virtual mappings of the first CPU in long mode with paging on; NULL if
- * there is none (the dump is then identity-mapped, as QEMU's). */
+/* Virtual mappings of the first CPU with paging on, in the CPU's paging
+ * mode (addresses sign-extended in 64-bit modes); NULL if there is none
+ * (the dump is then identity-mapped, as QEMU's). */
 static GArray *guest_mappings(void)
 {
     CPUState *cs;
 
     CPU_FOREACH(cs) {
-        CPUX86State *env = &X86_CPU(cs)->env;
-        if ((env->cr[0] & CR0_PG_BIT) && (env->efer & EFER_LMA_BIT)) {
-            GArray *maps = g_array_new(false, true, sizeof(Mapping));
-            walk(maps, env->cr[3] & PTE_ADDR, 3, 0);
-            return maps;
+        MapWalk mw;
+        x86_paging_ctx_from_env(&mw.ctx, &X86_CPU(cs)->env);
+        if (x86_paging_mode(&mw.ctx) != X86_PAGING_OFF) {
+            X86MapVisitor v = { .leaf = map_leaf, .opaque = &mw };
+            mw.maps = g_array_new(false, true, sizeof(Mapping));
+            x86_mmu_iterate(&mw.ctx, &v);
+            return mw.maps;
         }
     }
     return NULL;

@@ -11,6 +11,7 @@
 #include "hw/i386/pc.h"
 #include "hw/loader.h"
 #include "target/i386/cpu.h"
+#include "target/i386/mmu-walk.h"
 #include "config-host.h"
 
 static void info_version(Monitor *mon, const HmpArgs *a)
@@ -434,65 +435,48 @@ static void info_lapic(Monitor *mon, const HmpArgs *a)
 
 /* ---- info mem / info tlb: walks of the current CPU's page tables ---- */
 
-#define PG_P    (1ull << 0)
-#define PG_RW   (1ull << 1)
-#define PG_US   (1ull << 2)
-#define PG_PWT  (1ull << 3)
-#define PG_PCD  (1ull << 4)
-#define PG_A    (1ull << 5)
-#define PG_D    (1ull << 6)
-#define PG_PS   (1ull << 7)
-#define PG_G    (1ull << 8)
-#define PG_NX   (1ull << 63)
-#define PROT    (PG_US | PG_RW | PG_P)
-#define CR4_PSE  (1ull << 4)
-#define CR4_LA57 (1ull << 12)
-#define ADDR_4K 0x3fffffffff000ull      /* the walkers' table address mask */
+#define PROT (X86_PTE_US | X86_PTE_RW | X86_PTE_P)
+#define ADDR_4K 0x3fffffffff000ull      /* QEMU's printed address masks */
 #define ADDR_2M 0x3ffffffe00000ull
 #define ADDR_1G 0x3ffffc0000000ull
 
 typedef struct Walk {
     Monitor *mon;
-    CPUX86State *env;
+    X86PagingCtx ctx;
+    X86PagingMode mode;
     bool tlb;                   /* info tlb: every page; else ranges */
     uint64_t start;             /* of the open range, or -1 */
     uint64_t last_prot;
 } Walk;
 
-static uint64_t rd64(uint64_t pa)
+/* The address bits info tlb prints for a leaf, per mode and level, as
+ * QEMU 7.2 masks them. */
+static uint64_t tlb_mask(const Walk *w, int level)
 {
-    uint64_t v = 0;
-    address_space_read(&address_space_memory, pa, &v, 8);
-    return v;
-}
-
-static uint32_t rd32(uint64_t pa)
-{
-    uint32_t v = 0;
-    address_space_read(&address_space_memory, pa, &v, 4);
-    return v;
-}
-
-/* Sign-extends a linear address from the paging mode's top bit. */
-static uint64_t canonical(CPUX86State *env, uint64_t va)
-{
-    int bits = env->cr[4] & CR4_LA57 ? 57 : 48;
-
-    if (!(env->efer & MSR_EFER_LMA)) {
-        return va;
+    if (level == 1) {
+        return w->mode == X86_PAGING_32 || w->mode == X86_PAGING_PAE
+               ? ~0xfffull : ADDR_4K;
     }
-    return (uint64_t)((int64_t)(va << (64 - bits)) >> (64 - bits));
+    switch (w->mode) {
+    case X86_PAGING_32:
+        return ~((1ull << 21) - 1);
+    case X86_PAGING_PAE:
+        return ~((1ull << 20) - 1);
+    default:
+        return level == 2 ? ADDR_2M : ADDR_1G;
+    }
 }
 
 static void tlb_line(Walk *w, uint64_t va, uint64_t pte, uint64_t mask)
 {
     monitor_printf(w->mon, "%016" PRIx64 ": %016" PRIx64
-                   " %c%c%c%c%c%c%c%c%c\n", canonical(w->env, va),
-                   pte & mask, pte & PG_NX ? 'X' : '-',
-                   pte & PG_G ? 'G' : '-', pte & PG_PS ? 'P' : '-',
-                   pte & PG_D ? 'D' : '-', pte & PG_A ? 'A' : '-',
-                   pte & PG_PCD ? 'C' : '-', pte & PG_PWT ? 'T' : '-',
-                   pte & PG_US ? 'U' : '-', pte & PG_RW ? 'W' : '-');
+                   " %c%c%c%c%c%c%c%c%c\n", x86_mmu_canonical(&w->ctx, va),
+                   pte & mask, pte & X86_PTE_NX ? 'X' : '-',
+                   pte & X86_PTE_G ? 'G' : '-', pte & X86_PTE_PS ? 'P' : '-',
+                   pte & X86_PTE_D ? 'D' : '-', pte & X86_PTE_A ? 'A' : '-',
+                   pte & X86_PTE_PCD ? 'C' : '-',
+                   pte & X86_PTE_PWT ? 'T' : '-',
+                   pte & X86_PTE_US ? 'U' : '-', pte & X86_PTE_RW ? 'W' : '-');
 }
 
 /* info mem: closes the open range when the protection changes at end. */
@@ -503,179 +487,58 @@ static void mem_range(Walk *w, uint64_t end, uint64_t prot)
     }
     if (w->start != UINT64_MAX) {
         monitor_printf(w->mon, "%016" PRIx64 "-%016" PRIx64 " %016" PRIx64
-                       " %c%c%c\n", canonical(w->env, w->start),
-                       canonical(w->env, end),
-                       canonical(w->env, end - w->start),
-                       w->last_prot & PG_US ? 'u' : '-', 'r',
-                       w->last_prot & PG_RW ? 'w' : '-');
+                       " %c%c%c\n", x86_mmu_canonical(&w->ctx, w->start),
+                       x86_mmu_canonical(&w->ctx, end),
+                       x86_mmu_canonical(&w->ctx, end - w->start),
+                       w->last_prot & X86_PTE_US ? 'u' : '-', 'r',
+                       w->last_prot & X86_PTE_RW ? 'w' : '-');
     }
     w->start = prot ? end : UINT64_MAX;
     w->last_prot = prot;
 }
 
 /* One mapping found: a line for info tlb, a range step for info mem. */
-static void walk_leaf(Walk *w, uint64_t va, uint64_t pte, uint64_t mask,
-                      uint64_t prot)
+static void walk_leaf(void *opaque, const X86MapLeaf *l)
 {
+    Walk *w = opaque;
+
     if (w->tlb) {
-        tlb_line(w, va, pte, mask);
+        /* bit 7 of a 4 KiB PTE is PAT, not a page size */
+        uint64_t pte = l->level == 1 ? l->pte & ~X86_PTE_PS : l->pte;
+        tlb_line(w, l->va, pte, tlb_mask(w, l->level));
     } else {
-        mem_range(w, va, prot);
+        mem_range(w, l->va, l->prot & PROT);
     }
 }
 
-static void walk_hole(Walk *w, uint64_t va)
+static void walk_hole(void *opaque, uint64_t va, uint64_t size)
 {
+    Walk *w = opaque;
+
     if (!w->tlb) {
         mem_range(w, va, 0);
-    }
-}
-
-static void walk_32(Walk *w)
-{
-    uint64_t pgd = w->env->cr[3] & ~0xfffull;
-
-    for (uint64_t l1 = 0; l1 < 1024; l1++) {
-        uint32_t pde = rd32(pgd + l1 * 4);
-        uint64_t va = l1 << 22;
-
-        if (!(pde & PG_P)) {
-            walk_hole(w, va);
-        } else if ((pde & PG_PS) && (w->env->cr[4] & CR4_PSE)) {
-            walk_leaf(w, va, pde, ~((1ull << 21) - 1), pde & PROT);
-        } else {
-            for (uint64_t l2 = 0; l2 < 1024; l2++) {
-                uint32_t pte = rd32((pde & ~0xfffu) + l2 * 4);
-                uint64_t va2 = va + (l2 << 12);
-                if (pte & PG_P) {
-                    walk_leaf(w, va2, pte & ~PG_PS, ~0xfffull,
-                              pte & pde & PROT);
-                } else {
-                    walk_hole(w, va2);
-                }
-            }
-        }
-    }
-}
-
-static void walk_pae32(Walk *w)
-{
-    uint64_t pdp = w->env->cr[3] & ~0x1full;
-
-    for (uint64_t l1 = 0; l1 < 4; l1++) {
-        uint64_t pdpe = rd64(pdp + l1 * 8);
-        if (!(pdpe & PG_P)) {
-            walk_hole(w, l1 << 30);
-            continue;
-        }
-        for (uint64_t l2 = 0; l2 < 512; l2++) {
-            uint64_t pde = rd64((pdpe & ADDR_4K) + l2 * 8);
-            uint64_t va = (l1 << 30) + (l2 << 21);
-            if (!(pde & PG_P)) {
-                walk_hole(w, va);
-            } else if (pde & PG_PS) {
-                walk_leaf(w, va, pde, ~((1ull << 20) - 1), pde & PROT);
-            } else {
-                for (uint64_t l3 = 0; l3 < 512; l3++) {
-                    uint64_t pte = rd64((pde & ADDR_4K) + l3 * 8);
-                    uint64_t va3 = va + (l3 << 12);
-                    if (pte & PG_P) {
-                        walk_leaf(w, va3, pte & ~PG_PS, ~0xfffull,
-                                  pte & pde & PROT);
-                    } else {
-                        walk_hole(w, va3);
-                    }
-                }
-            }
-        }
-    }
-}
-
-/* Four levels below 'top' (the PML5 index for 5-level paging). */
-static void walk_la48(Walk *w, uint64_t top, uint64_t pml4)
-{
-    for (uint64_t l1 = 0; l1 < 512; l1++) {
-        uint64_t e1 = rd64(pml4 + l1 * 8);
-        uint64_t va1 = (top << 48) + (l1 << 39);
-        if (!(e1 & PG_P)) {
-            walk_hole(w, va1);
-            continue;
-        }
-        for (uint64_t l2 = 0; l2 < 512; l2++) {
-            uint64_t e2 = rd64((e1 & ADDR_4K) + l2 * 8);
-            uint64_t va2 = va1 + (l2 << 30);
-            if (!(e2 & PG_P)) {
-                walk_hole(w, va2);
-                continue;
-            }
-            if (e2 & PG_PS) {
-                walk_leaf(w, va2, e2, ADDR_1G, e2 & e1 & PROT);
-                continue;
-            }
-            for (uint64_t l3 = 0; l3 < 512; l3++) {
-                uint64_t e3 = rd64((e2 & ADDR_4K) + l3 * 8);
-                uint64_t va3 = va2 + (l3 << 21);
-                if (!(e3 & PG_P)) {
-                    walk_hole(w, va3);
-                    continue;
-                }
-                if (e3 & PG_PS) {
-                    walk_leaf(w, va3, e3, ADDR_2M, e3 & e2 & e1 & PROT);
-                    continue;
-                }
-                for (uint64_t l4 = 0; l4 < 512; l4++) {
-                    uint64_t e4 = rd64((e3 & ADDR_4K) + l4 * 8);
-                    uint64_t va4 = va3 + (l4 << 12);
-                    if (e4 & PG_P) {
-                        walk_leaf(w, va4, e4 & ~PG_PS, ADDR_4K,
-                                  e4 & e3 & e2 & e1 & PROT);
-                    } else {
-                        walk_hole(w, va4);
-                    }
-                }
-            }
-        }
     }
 }
 
 static void walk_page_tables(Monitor *mon, bool tlb)
 {
     CPUState *cs = mon_get_cpu(mon);
-    CPUX86State *env;
     Walk w = { .mon = mon, .tlb = tlb, .start = UINT64_MAX };
+    X86MapVisitor v = { .leaf = walk_leaf, .hole = walk_hole, .opaque = &w };
     uint64_t end;
 
     if (!cs) {
         monitor_printf(mon, "No CPU available\n");
         return;
     }
-    env = &X86_CPU(cs)->env;
-    w.env = env;
-    if (!(env->cr[0] & CR0_PG_MASK)) {
+    x86_paging_ctx_from_env(&w.ctx, &X86_CPU(cs)->env);
+    w.mode = x86_paging_mode(&w.ctx);
+    if (w.mode == X86_PAGING_OFF) {
         monitor_printf(mon, "PG disabled\n");
         return;
     }
-    if (!(env->cr[4] & CR4_PAE_MASK)) {
-        walk_32(&w);
-        end = 1ull << 32;
-    } else if (!(env->efer & MSR_EFER_LMA)) {
-        walk_pae32(&w);
-        end = 1ull << 32;
-    } else if (env->cr[4] & CR4_LA57) {
-        for (uint64_t l0 = 0; l0 < 512; l0++) {
-            uint64_t e0 = rd64((env->cr[3] & ADDR_4K) + l0 * 8);
-            if (e0 & PG_P) {
-                walk_la48(&w, l0, e0 & ADDR_4K);
-            } else {
-                walk_hole(&w, l0 << 48);
-            }
-        }
-        end = 1ull << 57;
-    } else {
-        walk_la48(&w, 0, env->cr[3] & ADDR_4K);
-        end = 1ull << 48;
-    }
-    walk_hole(&w, end);         /* closes the last range */
+    end = x86_mmu_iterate(&w.ctx, &v);
+    walk_hole(&w, end, 0);      /* closes the last range */
 }
 
 static void info_mem(Monitor *mon, const HmpArgs *a)

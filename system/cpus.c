@@ -20,6 +20,7 @@ static __thread CPUState *current_cpu;
 static GMutex cpus_lock;
 static GCond pause_cond;     /* a vCPU reached "stopped" */
 static GCond work_cond;      /* a run_on_cpu item completed */
+static GCond any_cpu_cond;   /* some vCPU was kicked (one thread, all vCPUs) */
 
 typedef struct WorkItem {
     run_on_cpu_func *fn;
@@ -108,10 +109,18 @@ void cpu_kick(CPUState *cpu)
 {
     const AccelOps *ops = current_accel();
 
-    cpus_broadcast(&cpu->halt_cond);
+    g_mutex_lock(&cpus_lock);
+    g_cond_broadcast(&cpu->halt_cond);
+    g_cond_broadcast(&any_cpu_cond);
+    g_mutex_unlock(&cpus_lock);
     if (cpu->thread_created && ops && ops->kick_vcpu_thread &&
         current_cpu != cpu) {
         ops->kick_vcpu_thread(cpu);
+    } else if (current_cpu == cpu && tcg_enabled()) {
+        /* Raised by the vCPU's own thread (a self-IPI, an EOI that
+         * unmasks the next interrupt): generated code must still leave
+         * at the next block entry to take it. */
+        __atomic_store_n(&cpu->exit_request, 1, __ATOMIC_RELEASE);
     }
 }
 
@@ -230,6 +239,44 @@ void cpu_wait_io_event(CPUState *cpu)
             return;
         }
         cpus_wait(&cpu->halt_cond, cpu_not_idle, cpu);
+    }
+}
+
+static bool any_cpu_not_idle(void *arg)
+{
+    CPUState *cpu;
+
+    CPU_FOREACH(cpu) {
+        if (!cpu_idle(cpu, true)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void cpu_wait_io_event_all(void)
+{
+    CPUState *cpu;
+    CPUState *self = current_cpu;
+
+    for (;;) {
+        CPU_FOREACH(cpu) {
+            if (cpu->stop) {
+                cpu->stop = false;
+                cpu->stopped = true;
+                cpus_broadcast(&pause_cond);
+            }
+            /* Work for a vCPU runs as that vCPU (run_on_cpu's rule). */
+            current_cpu = cpu;
+            cpu_process_queued_work(cpu);
+        }
+        current_cpu = self;
+        CPU_FOREACH(cpu) {
+            if (!cpu_thread_is_idle(cpu)) {
+                return;
+            }
+        }
+        cpus_wait(&any_cpu_cond, any_cpu_not_idle, NULL);
     }
 }
 

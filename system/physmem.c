@@ -16,6 +16,8 @@
 
 #define BOUNCE_MAX (64 * KiB)   /* enough for one DMA chunk from MMIO */
 
+void (*ram_write_notify)(hwaddr addr, hwaddr len);
+
 static inline uint64_t ld_le(const uint8_t *p, unsigned size)
 {
     uint64_t v = 0;
@@ -238,6 +240,9 @@ static MemTxResult as_rw(AddressSpace *as, hwaddr addr, uint8_t *buf,
                     memcpy(buf, p, l);
                 } else if (!fr->readonly || force_rom) {
                     memcpy(p, buf, l);
+                    if (ram_write_notify && as == &address_space_memory) {
+                        ram_write_notify(addr, l);
+                    }
                 }
                 /* Guest writes to ROM are silently dropped, as on a PC. */
             } else if (force_rom) {
@@ -414,6 +419,29 @@ void address_space_unmap(AddressSpace *as, void *buffer, hwaddr len,
         bounce.as = NULL;
         __atomic_store_n(&bounce.busy, false, __ATOMIC_RELEASE);
     }
-    /* A direct mapping needs nothing: RAM stays mapped (no dirty log
-     * yet; when there is one, mark [addr, access_len) here). */
+    /* A direct mapping needs nothing but the write notification (RAM
+     * stays mapped; no dirty log yet). */
+    if (buffer && buffer != bounce.buf && is_write && access_len &&
+        ram_write_notify && as == &address_space_memory) {
+        FlatView *fv;
+
+        rcu_read_lock();
+        fv = address_space_to_flatview(as);
+        for (unsigned i = 0; fv && i < fv->nr; i++) {
+            const FlatRange *fr = &fv->ranges[i];
+            uint8_t *start;
+
+            if (!memory_region_is_ram(fr->mr)) {
+                continue;
+            }
+            start = (uint8_t *)fr->mr->ram_ptr + fr->offset_in_region;
+            if ((uint8_t *)buffer >= start &&
+                (uint8_t *)buffer - start < fr_size128(fr)) {
+                ram_write_notify(fr->addr + ((uint8_t *)buffer - start),
+                                 access_len);
+                break;
+            }
+        }
+        rcu_read_unlock();
+    }
 }

@@ -15,6 +15,7 @@ static const struct {
     { LOG_OUT_ASM, "out_asm", "host code generated for each translated block (TCG)" },
     { LOG_IN_ASM, "in_asm", "guest code of each translated block (TCG)" },
     { LOG_OP, "op", "intermediate ops of each translated block (TCG)" },
+    { LOG_OP_OPT, "op_opt", "the same after optimization (TCG)" },
     { LOG_INT, "int", "interrupts and exceptions, one line each" },
     { LOG_EXEC, "exec", "every block executed (TCG; very verbose)" },
     { LOG_CPU, "cpu", "registers before every block (TCG; very verbose)" },

@@ -18,6 +18,7 @@ static const VlOption vl_options[] = {
     { "cpu", true, OPT_CPU },
     { "accel", true, OPT_ACCEL },
     { "enable-kvm", false, OPT_ENABLE_KVM },
+    { "singlestep", false, OPT_SINGLESTEP },
     { "kernel", true, OPT_KERNEL },
     { "initrd", true, OPT_INITRD },
     { "append", true, OPT_APPEND },

@@ -15,6 +15,7 @@
 #include "monitor/monitor.h"
 #include "monitor/monitor.h"
 #include "sysemu/accel.h"
+#include "accel/tcg/tcg-accel.h"
 #include "sysemu/qtest.h"
 #include "sysemu/runstate.h"
 #include "sysemu/sysemu.h"
@@ -138,6 +139,10 @@ static void collect(VlConfig *c, GPtrArray *args)
             break;
         case OPT_ENABLE_KVM:
             c->enable_kvm = true;
+            break;
+        case OPT_SINGLESTEP:
+            /* QEMU 7.2's -accel tcg,one-insn-per-tb=on */
+            tcg_set_one_insn_per_tb(true);
             break;
         case OPT_KERNEL:
             c->kernel = a->arg;

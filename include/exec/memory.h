@@ -250,6 +250,15 @@ void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
                         bool is_write);
 void address_space_unmap(AddressSpace *as, void *buffer, hwaddr len,
                          bool is_write, hwaddr access_len);
+/*
+ * Called after guest RAM [addr, addr+len) of address_space_memory was
+ * written through the functions above (device DMA, loaders, the monitor)
+ * or a write mapping was unmapped: TCG drops translated code there. NULL
+ * when no accelerator cares. Not called for vCPU stores (TCG traps those
+ * itself) nor for writes through address_space_ram_ptr().
+ */
+extern void (*ram_write_notify)(hwaddr addr, hwaddr len);
+
 /* Host pointer for a RAM address range if the whole range is RAM. */
 void *address_space_ram_ptr(AddressSpace *as, hwaddr addr, hwaddr len,
                             bool is_write);

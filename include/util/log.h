@@ -16,6 +16,7 @@ enum {
     LOG_EXEC        = 1 << 7,   /* reserved for TCG */
     LOG_CPU         = 1 << 8,   /* reserved for TCG */
     LOG_TRACE_IO    = 1 << 9,   /* every port and MMIO access (slow) */
+    LOG_OP_OPT      = 1 << 10,  /* TCG ops after the optimizer */
 };
 
 extern int kemu_loglevel;

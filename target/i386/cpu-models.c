@@ -10,6 +10,7 @@
 #include "util/osdep.h"
 #include "target/i386/cpu-models.h"
 #include "util/error.h"
+#include "sysemu/accel.h"
 #include <cpuid.h>
 
 typedef struct FeatureWordInfo {
@@ -698,7 +699,9 @@ void x86_cpu_build_cpuid(X86CPU *cpu)
         cpuid_put(env, 0xd, 0, X86_CPUID_FLAG_INDEXED, 0, 0, 0, 0);
     }
 
-    if (f[FEAT_KVM] || f[FEAT_KVM_HINTS]) {
+    /* The KVM paravirt leaves describe KVM's services (kvmclock MSRs,
+     * async page faults...): under TCG nobody provides them, as in QEMU. */
+    if (kvm_enabled() && (f[FEAT_KVM] || f[FEAT_KVM_HINTS])) {
         /* "KVMKVMKVM\0\0\0" */
         cpuid_put(env, 0x40000000, 0, 0, 0x40000001, 0x4b4d564b, 0x564b4d56,
                   0x4d);

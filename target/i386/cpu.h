@@ -313,6 +313,27 @@ typedef struct CPUX86State {
     uint32_t apic_id;
     uint64_t tsc_khz;            /* 0: the host's */
     uint8_t phys_bits;           /* CPUID 0x80000008 EAX[7:0] */
+
+    /* ---- TCG only (target/i386/tcg/tcg-cpu.h says what they mean) ---- */
+    uint32_t hflags;             /* HF_*: mode bits translated code keys on */
+    uint32_t cc_op;              /* CCOp: how to get OSZAPC */
+    uint64_t cc_dst, cc_src, cc_src2;
+    int32_t error_code;          /* of the exception being raised */
+    bool exception_is_int;       /* software INT n: no error code, DPL check */
+    uint64_t exception_next_eip; /* return address of a software INT */
+    int old_exception;           /* for double fault detection, -1 none */
+    uint64_t monitor_addr;       /* MONITOR/MWAIT */
+    /* per-vCPU scratch for the front end (x87 top etc. added with it) */
+    uint32_t fpstt;              /* x87 top-of-stack */
+    /* SSE memory operands are loaded here for the vector helpers */
+    X86XMMReg xmm_t0;
+    /* system side (target/i386/tcg/{excp,misc,seg}_helper.c) */
+    uint32_t pkru;               /* protection keys rights (CR4.PKE) */
+    bool nmi_blocked;            /* from NMI delivery until the next IRET */
+    int64_t tsc_offset;          /* guest TSC = host ns scaled + offset */
+    uint64_t mcg_ctl;
+    uint64_t mce_banks[4 * 10];  /* MCi_CTL/STATUS/ADDR/MISC */
+    uint64_t syscfg;             /* AMD SYSCFG MSR */
 } CPUX86State;
 
 typedef struct X86CPU X86CPU;

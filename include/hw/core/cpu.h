@@ -10,7 +10,9 @@
 
 #include "hw/qdev.h"
 #include "exec/memory.h"
+#include "exec/cpu-tlb.h"
 #include <pthread.h>
+#include <setjmp.h>
 
 #define TYPE_CPU "cpu"
 
@@ -56,6 +58,15 @@ struct CPUState {
 
     AccelCPUState *accel;
     CPUState *next;             /* global list, in cpu_index order */
+
+    /* ---- TCG (accel/tcg owns these; unused under KVM and qtest) ---- */
+    /* Probed inline by generated code at a fixed offset from env. */
+    CPUTLBDescFast tlb_fast[NB_MMU_MODES];
+    int exception_index;        /* EXCP_* or a vector, -1 for none */
+    sigjmp_buf jmp_env;         /* cpu_loop_exit lands here */
+    uint32_t cflags_next_tb;    /* -1, or cflags forced for the next TB */
+    bool singlestep_enabled;    /* gdbstub single step */
+    struct TCGCPUThread *tcg;   /* the runtime's per-vCPU state */
 };
 
 #define CPU_INTERRUPT_HARD  0x0002   /* external interrupt pending */
@@ -99,6 +110,10 @@ void resume_all_vcpus(void);
 bool all_vcpus_paused(void);
 /* Called by vCPU threads when they have nothing to do (stop/halt). */
 void cpu_wait_io_event(CPUState *cpu);
+/* The same for one thread serving every vCPU (TCG thread=single): acks
+ * stops and runs queued work of all vCPUs, and sleeps until one of them
+ * has something to do. */
+void cpu_wait_io_event_all(void);
 bool cpu_thread_is_idle(CPUState *cpu);
 /* Process queued run_on_cpu work (on the vCPU thread, BQL held). */
 void cpu_process_queued_work(CPUState *cpu);

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * x87 control instructions: FWAIT, FNINIT, FNCLEX, FNSTSW, FNSTCW, FLDCW
+ * with the CR0.EM/TS/MP device-not-available rules. These are what
+ * firmware and the kernel's FPU probe run; the arithmetic on the host
+ * x87 comes later (other x87 opcodes raise #UD and log LOG_UNIMP).
+ */
+#include "util/osdep.h"
+#include "target/i386/tcg/translate.h"
+
+/* #NM for an x87 instruction when CR0.EM or CR0.TS; FWAIT only for
+ * TS with MP */
+static bool check_fpu(DisasContext *s, bool wait)
+{
+    bool nm = wait ? (s->flags & HF_TS) && (s->flags & HF_MP)
+                   : (s->flags & (HF_EM | HF_TS)) != 0;
+    if (nm) {
+        gen_exception(s, EXCP07_PREX);
+        return false;
+    }
+    return true;
+}
+
+static void gen_fnstsw(DisasContext *s)
+{
+    TCGv_i64 sw = tcg_temp_new_i64(), top = tcg_temp_new_i64();
+
+    tcg_gen_ld16u_i64(sw, tcg_env(), ENV_OFS(fpus));
+    tcg_gen_ld32u_i64(top, tcg_env(), ENV_OFS(fpstt));
+    tcg_gen_deposit_i64(sw, sw, top, 11, 3);
+    gen_op_st(s, 0, sw);
+}
+
+static void gen_fninit(DisasContext *s)
+{
+    TCGv_i64 z = tcg_constant_i64(0);
+
+    (void)s;
+    tcg_gen_st16_i64(tcg_constant_i64(0x37f), tcg_env(), ENV_OFS(fpuc));
+    tcg_gen_st16_i64(z, tcg_env(), ENV_OFS(fpus));
+    tcg_gen_st32_i64(z, tcg_env(), ENV_OFS(fpstt));
+    /* abridged tags: 0 = every register empty */
+    tcg_gen_st8_i64(z, tcg_env(), ENV_OFS(fptag_abridged));
+    tcg_gen_st16_i64(z, tcg_env(), ENV_OFS(fpop));
+    tcg_gen_st_i64(z, tcg_env(), ENV_OFS(fpip));
+    tcg_gen_st_i64(z, tcg_env(), ENV_OFS(fpdp));
+}
+
+bool disas_fpu(DisasContext *s)
+{
+    TCGv_i64 v;
+
+    switch (s->insn.mnemonic) {
+    case ZYDIS_MNEMONIC_FWAIT:
+        /* no unmasked exception can be pending without x87 arithmetic */
+        check_fpu(s, true);
+        break;
+    case ZYDIS_MNEMONIC_FNINIT:
+        if (check_fpu(s, false)) {
+            gen_fninit(s);
+        }
+        break;
+    case ZYDIS_MNEMONIC_FNCLEX:
+        if (check_fpu(s, false)) {
+            v = tcg_temp_new_i64();
+            tcg_gen_ld16u_i64(v, tcg_env(), ENV_OFS(fpus));
+            tcg_gen_andi_i64(v, v, 0x7f00);
+            tcg_gen_st16_i64(v, tcg_env(), ENV_OFS(fpus));
+        }
+        break;
+    case ZYDIS_MNEMONIC_FNSTSW:
+        if (check_fpu(s, false)) {
+            gen_fnstsw(s);
+        }
+        break;
+    case ZYDIS_MNEMONIC_FNSTCW:
+        if (check_fpu(s, false)) {
+            v = tcg_temp_new_i64();
+            tcg_gen_ld16u_i64(v, tcg_env(), ENV_OFS(fpuc));
+            gen_op_st(s, 0, v);
+        }
+        break;
+    case ZYDIS_MNEMONIC_FLDCW:
+        if (check_fpu(s, false)) {
+            v = tcg_temp_new_i64();
+            gen_op_ld(s, 0, v);
+            tcg_gen_st16_i64(v, tcg_env(), ENV_OFS(fpuc));
+        }
+        break;
+    default:
+        return false;
+    }
+    return true;
+}
