@@ -32,7 +32,19 @@ GPtrArray *monitor_commands(void)
     return commands;
 }
 
-const MonitorCommand *monitor_find_hmp(const char *name)
+static bool (*command_filter)(const MonitorCommand *cmd);
+
+void monitor_set_command_filter(bool (*allow)(const MonitorCommand *cmd))
+{
+    command_filter = allow;
+}
+
+static const MonitorCommand *filtered(const MonitorCommand *c)
+{
+    return c && command_filter && !command_filter(c) ? NULL : c;
+}
+
+static const MonitorCommand *find_hmp(const char *name)
 {
     GPtrArray *all = monitor_commands();
 
@@ -51,7 +63,12 @@ const MonitorCommand *monitor_find_hmp(const char *name)
     return NULL;
 }
 
-const MonitorCommand *monitor_find_qmp(const char *name)
+const MonitorCommand *monitor_find_hmp(const char *name)
+{
+    return filtered(find_hmp(name));
+}
+
+static const MonitorCommand *find_qmp(const char *name)
 {
     GPtrArray *all = monitor_commands();
 
@@ -62,6 +79,11 @@ const MonitorCommand *monitor_find_qmp(const char *name)
         }
     }
     return NULL;
+}
+
+const MonitorCommand *monitor_find_qmp(const char *name)
+{
+    return filtered(find_qmp(name));
 }
 
 /* ---- output ---- */

@@ -9,6 +9,7 @@
  * the accelerator, the board, -device, reset, then the main loop.
  */
 #include "vl/vl-internal.h"
+#include "sysemu/vl-main.h"
 #include "hw/boards.h"
 #include "hw/isa.h"
 #include "chardev/char.h"
@@ -947,14 +948,13 @@ static void create_mux_monitors(VlConfig *c)
     }
 }
 
-int kemu_main(int argc, char **argv)
+void kemu_init(int argc, char **argv)
 {
     VlConfig cfg = { 0 };
     MachineClass *mc;
     MachineState *ms;
     const AccelOps *ops;
     Error *err = NULL;
-    int status;
 
     GPtrArray *args = vl_lex_args(argc, argv);
     collect(&cfg, args);
@@ -1020,6 +1020,13 @@ int kemu_main(int argc, char **argv)
         vm_start();
     }
     vl_daemon_ready();
+}
+
+int kemu_main(int argc, char **argv)
+{
+    int status;
+
+    kemu_init(argc, argv);
     status = main_loop_run_vm();
 
     vm_stop(RUN_STATE_SHUTDOWN);
