@@ -41,18 +41,24 @@ class Limits(unittest.TestCase):
         self.q1 = os.path.join(self.dir, "q1.sock")
         self.q2 = os.path.join(self.dir, "q2.sock")
         self.hmp_path = os.path.join(self.dir, "hmp.sock")
+        self.tel_path = os.path.join(self.dir, "telnet.sock")
         self.proc = subprocess.Popen(
             [kemu_test.binary(), "-accel", "qtest", "-display", "none",
              "-nodefaults", "-S", "-m", "64",
              "-qmp", f"unix:{self.q1},server=on,wait=off",
              "-qmp", f"unix:{self.q2},server=on,wait=off",
-             "-monitor", f"unix:{self.hmp_path},server=on,wait=off"],
+             "-monitor", f"unix:{self.hmp_path},server=on,wait=off",
+             "-chardev",
+             f"socket,id=tn,path={self.tel_path},server=on,wait=off,"
+             "telnet=on",
+             "-mon", "chardev=tn"],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, errors="replace")
         self.addCleanup(kemu_test.stop, self.proc)
         end = time.monotonic() + DEADLINE
         while not all(os.path.exists(p)
-                      for p in (self.q1, self.q2, self.hmp_path)):
+                      for p in (self.q1, self.q2, self.hmp_path,
+                                self.tel_path)):
             self.assertIsNone(self.proc.poll(), "kemu exited")
             self.assertLess(time.monotonic(), end, "no monitor sockets")
             time.sleep(0.05)
@@ -121,6 +127,36 @@ class Limits(unittest.TestCase):
         s.close()
         s2, mon = self.hmp()
         self.assertIn("VM status", mon.cmd("info status"))
+
+    def telnet_alive(self):
+        """A new telnet client gets the banner and an answer (the line
+        editor echoes, so look for the answer, not the prompt)."""
+        s = self.connect(self.tel_path)
+        mon = kemu_test.Hmp(s.fileno(), s.sendall)
+        mon.read_until(PROMPT)
+        s.sendall(b"info status\r\n")
+        mon.read_until("VM status: paused (prelaunch)")
+
+    def test_telnet_client_never_reads(self):
+        s = self.connect(self.tel_path)
+        # Option negotiation and subnegotiations mixed with commands.
+        chunk = (b"\xff\xfd\x01\xff\xfa\x18\x00xterm\xff\xf0"
+                 b"info qtree\r\n") * 50
+        sent = self.flood(s, chunk, 256 * MIB)
+        self.assertLess(sent, 256 * MIB)
+        self.assert_bounded()
+        s.close()
+        self.telnet_alive()
+
+    def test_unterminated_subnegotiation(self):
+        """An IAC SB that never ends swallows its bytes without
+        buffering them; the session ends, the next one is served."""
+        s = self.connect(self.tel_path)
+        sent = self.flood(s, b"\xff\xfa\x18" + b"x" * 65536, 64 * MIB)
+        self.assertGreater(sent, 0)
+        self.assert_bounded()
+        s.close()
+        self.telnet_alive()
 
     def test_qmp_client_never_reads(self):
         q = self.qmp(self.q1)
