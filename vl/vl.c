@@ -10,6 +10,7 @@
  */
 #include "vl/vl-internal.h"
 #include "sysemu/vl-main.h"
+#include "sysemu/os-sandbox.h"
 #include "hw/boards.h"
 #include "hw/isa.h"
 #include "chardev/char.h"
@@ -63,6 +64,9 @@ typedef struct VlConfig {
     const char *qtest, *qtest_log;
     bool daemonize;
     const char *pidfile;
+    SandboxConfig sandbox;
+    const VlArg *sandbox_arg;
+    const char *chroot_dir;
 } VlConfig;
 
 static KEMU_NORETURN void fail(Error *err)
@@ -253,6 +257,32 @@ static void collect(VlConfig *c, GPtrArray *args)
             break;
         case OPT_PIDFILE:
             c->pidfile = a->arg;
+            break;
+        case OPT_SANDBOX: {
+            Opts *o = parse_opts(a, "enable", false);
+            Error *err = NULL;
+
+            loc_push_option(a->typed, a->arg);
+            if (!sandbox_parse(o, &c->sandbox, &err)) {
+                fail(err);
+            }
+            loc_pop();
+            opts_free(o);
+            c->sandbox_arg = a;
+            break;
+        }
+        case OPT_RUNAS: {
+            Error *err = NULL;
+
+            loc_push_option(a->typed, a->arg);
+            if (!os_runas_parse(a->arg, &err)) {
+                fail(err);
+            }
+            loc_pop();
+            break;
+        }
+        case OPT_CHROOT:
+            c->chroot_dir = a->arg;
             break;
         case OPT_MONITOR:
         case OPT_MON:
@@ -976,6 +1006,15 @@ void kemu_init(int argc, char **argv)
         error_prepend(&err, "cannot create PID file: ");
         fail(err);
     }
+    /* After the daemon's fork (spawn=deny allows -daemonize, as in
+     * QEMU), before anything the guest or a client can reach exists. */
+    if (cfg.sandbox_arg) {
+        loc_push_option(cfg.sandbox_arg->typed, cfg.sandbox_arg->arg);
+        if (!sandbox_install(&cfg.sandbox, &err)) {
+            fail(err);
+        }
+        loc_pop();
+    }
 
     main_loop_init();
     runstate_init_signals();
@@ -1019,6 +1058,7 @@ void kemu_init(int argc, char **argv)
     } else {
         vm_start();
     }
+    os_confine(cfg.chroot_dir);
     vl_daemon_ready();
 }
 
