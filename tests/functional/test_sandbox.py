@@ -14,6 +14,7 @@ import time
 import unittest
 
 import kemu_test
+from kemu_guest import TCG_SKIP_REASON, guest_image
 from kemu_test import QmpStream
 
 QEMU = shutil.which("qemu-system-x86_64")
@@ -149,6 +150,17 @@ class Running(unittest.TestCase):
         self.assertEqual(st["Groups"].split(), ["4322"])
         self.assertEqual(os.readlink(f"/proc/{p.pid}/root"), root)
         self.assertEqual(q.ret("query-status")["status"], "prelaunch")
+
+    @unittest.skipIf(TCG_SKIP_REASON, TCG_SKIP_REASON)
+    def test_guest_boots_sandboxed(self):
+        r = kemu_test.run(["-accel", "tcg", "-display", "none",
+                           "-nodefaults", "-serial", "stdio",
+                           "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+                           "-sandbox", "on,obsolete=deny,elevateprivileges="
+                           "deny,spawn=deny,resourcecontrol=deny",
+                           "-kernel", guest_image("hello.mb")], timeout=120)
+        self.assertIn("hello from the kemu test guest", r.out)
+        self.assertEqual(r.status, 33, r)
 
     def test_spawn_deny_with_daemonize(self):
         """-daemonize forks before the filter goes in, as in QEMU."""

@@ -15,24 +15,12 @@ import time
 import unittest
 
 import kemu_test
-from kemu_guest import BINARY, guest_image
+from kemu_guest import BINARY, TCG_SKIP_REASON, guest_image
 from kemu_test import PROMPT, QmpStream
 
 DEADLINE = 30
 
 
-def _tcg_skip_reason():
-    try:
-        out = subprocess.run([BINARY, "-accel", "help"], capture_output=True,
-                             text=True, timeout=60).stdout
-    except (OSError, subprocess.TimeoutExpired) as e:
-        return f"cannot ask kemu for its accelerators: {e}"
-    if "tcg" not in out.split():
-        return "no tcg accelerator in kemu yet (-accel help)"
-    return None
-
-
-TCG_SKIP_REASON = _tcg_skip_reason()
 
 
 def wait_for(pred, what, timeout=DEADLINE):
