@@ -156,7 +156,9 @@ static void op_mem(Reader *r, bool write)
     }
 }
 
-static uint64_t dma_lo = UINT64_MAX, dma_hi;   /* RAM to clear */
+/* RAM written by DMA patterns, cleared after the input. */
+static Range dma_written[MAX_OPS];
+static unsigned dma_n;
 
 static void op_dma(Reader *r)
 {
@@ -176,8 +178,7 @@ static void op_dma(Reader *r)
     }
     run("write 0x%" PRIx64 " %u 0x%s", addr, len, hex->str);
     g_string_free(hex, true);
-    dma_lo = MIN(dma_lo, addr);
-    dma_hi = MAX(dma_hi, addr + len);
+    dma_written[dma_n++] = (Range){ addr, len };
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -216,10 +217,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Bottom halves the devices scheduled. */
     main_loop_wait(false);
     qemu_devices_reset();
-    if (dma_lo < dma_hi) {
-        run("memset 0x%" PRIx64 " 0x%" PRIx64 " 0", dma_lo, dma_hi - dma_lo);
-        dma_lo = UINT64_MAX;
-        dma_hi = 0;
+    for (unsigned i = 0; i < dma_n; i++) {
+        run("memset 0x%" PRIx64 " 0x%" PRIx64 " 0", dma_written[i].addr,
+            dma_written[i].size);
     }
+    dma_n = 0;
     return 0;
 }
