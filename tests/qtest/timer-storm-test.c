@@ -25,8 +25,9 @@ static QTestState *storm_init(void)
     return s;
 }
 
-/* Another command answers; SIGTERM ends kemu with status 0. */
-static void check_alive_then_term(QTestState *s)
+/* Another command answers; sig (SIGTERM, SIGINT) ends kemu with
+ * status 0. */
+static void check_alive_then_signal(QTestState *s, int sig)
 {
     int status = 0;
     int64_t before = qtest_clock_step(s, 0);
@@ -34,10 +35,15 @@ static void check_alive_then_term(QTestState *s)
     g_assert_cmpint(qtest_clock_step(s, 1000), ==, before + 1000);
     /* MMIO dispatch still answers: the HPET's vendor ID. */
     g_assert_cmphex(qtest_readl(s, HPET) >> 16, ==, 0x8086);
-    g_assert_true(qtest_kill_wait(s, SIGTERM, &status));
+    g_assert_true(qtest_kill_wait(s, sig, &status));
     g_assert_true(WIFEXITED(status));
     g_assert_cmpint(WEXITSTATUS(status), ==, 0);
     qtest_quit(s);
+}
+
+static void check_alive_then_term(QTestState *s)
+{
+    check_alive_then_signal(s, SIGTERM);
 }
 
 static void step_long(QTestState *s)
@@ -192,7 +198,7 @@ static void test_all(void)
     for (int i = 0; i < 3; i++) {
         step_long(s);
     }
-    check_alive_then_term(s);
+    check_alive_then_signal(s, SIGINT);
 }
 
 int main(int argc, char **argv)
