@@ -118,6 +118,19 @@ class Limits(unittest.TestCase):
         self.assertIn("VM status: paused (prelaunch)", mon.cmd("info status"))
         self.assert_bounded()
 
+    def test_hmp_dump_bounded(self):
+        """A dump is one command run to its end in the main loop: a huge
+        count is refused (found by the hmp fuzzer: x/1688...8xb ran
+        forever) rather than stalling every client."""
+        s, mon = self.hmp()
+        self.assertIn("dump too large", mon.cmd("xp/262145xb 0"))
+        self.assertIn("dump too large", mon.cmd("xp/32769xg 0"))
+        self.assertIn("dump too large", mon.cmd("xp/16385i 0"))
+        # Counts that do not fit an int wrap, as in QEMU: here to -1.
+        self.assertEqual(mon.cmd("xp/168888888888888888888888xb 0"), "")
+        self.assertEqual(len(mon.cmd("xp/4096xb 0").splitlines()), 512)
+        self.assert_bounded()
+
     def test_hmp_client_never_reads(self):
         s, _ = self.hmp()
         sent = self.flood(s, b"info qtree\n" * 100, 256 * MIB)
