@@ -96,6 +96,13 @@ static void monitor_writable(void *opaque)
 
     mon->watching = false;
     monitor_flush(mon);
+    /* Input stops while too much output is pending (can_read); as it
+     * drains the chardev must look at can_read again, or the client's
+     * next command (or its EOF) would never be read. Called from the
+     * chardev's write watch, never inside a command's output. */
+    if (mon->chr) {
+        chr_fe_accept_input(&mon->fe);
+    }
 }
 
 static void monitor_flush(Monitor *mon)

@@ -131,6 +131,18 @@ class Limits(unittest.TestCase):
         self.assertEqual(len(mon.cmd("xp/4096xb 0").splitlines()), 512)
         self.assert_bounded()
 
+    def test_hmp_reads_again_after_output_drains(self):
+        """Input stops while more than 64 KiB of output is pending; once
+        the client has read it, the next command is read and answered
+        (found by the hmp fuzzer: a session that never ended)."""
+        for _ in range(5):
+            s, mon = self.hmp()
+            s.sendall(b"xp/32768xg 0\n")
+            time.sleep(0.2)     # kemu stops reading: not a timing check
+            s.sendall(b"info status\n")
+            mon.read_until("VM status: paused (prelaunch)")
+            s.close()
+
     def test_hmp_client_never_reads(self):
         s, _ = self.hmp()
         sent = self.flood(s, b"info qtree\n" * 100, 256 * MIB)
