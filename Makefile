@@ -3,7 +3,7 @@
 BUILD ?= build
 NINJA ?= ninja
 
-.PHONY: all deps check check-quick bench demo install clean distclean
+.PHONY: all deps check check-quick check-asan fuzz bench demo install clean distclean
 
 all: $(BUILD)/build.ninja
 	$(NINJA) -C $(BUILD)
@@ -23,6 +23,20 @@ check: deps
 check-quick: all
 	python3 tests/run-all.py --build $(BUILD)
 
+# Every test layer (unit, qtest, fuzz replays, functional) against the
+# ASan + UBSan build in build-asan/.
+check-asan: deps
+	@[ -f build-asan/build.ninja ] || ./configure --builddir=build-asan --enable-sanitizers
+	$(NINJA) -C build-asan
+	ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=0} \
+	UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+	python3 tests/run-all.py --build build-asan
+
+# libFuzzer targets in build-fuzz/ (clang): FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
 bench: deps all
 	python3 bench/run.py --build $(BUILD)
 	python3 bench/tcg.py --build $(BUILD)
@@ -41,4 +55,4 @@ clean:
 	-$(NINJA) -C $(BUILD) -t clean
 
 distclean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz

@@ -71,7 +71,8 @@ static bool parse_fmt(Monitor *mon, const char *f, int64_t *count,
     *count = 1;
     *format = last_format;
     if (f && g_ascii_isdigit(*f)) {
-        *count = strtol(f, (char **)&f, 10);
+        /* As QEMU, the count is an int: what does not fit wraps. */
+        *count = (int)strtol(f, (char **)&f, 10);
     }
     for (; f && *f; f++) {
         switch (*f) {
@@ -199,6 +200,8 @@ static void disas(Monitor *mon, CPUState *cs, uint64_t addr, int64_t count,
 }
 #endif
 
+#define MAX_DUMP_BYTES (256 << 10)
+
 static void memory_dump(Monitor *mon, const HmpArgs *a, bool phys)
 {
     uint64_t addr = hmp_arg_int(a, "addr", 0);
@@ -212,6 +215,15 @@ static void memory_dump(Monitor *mon, const HmpArgs *a, bool phys)
     }
     if (!cs && !phys) {
         monitor_printf(mon, "No CPU available\n");
+        return;
+    }
+    /* One command runs to its end in the main loop, its output held in
+     * memory: a dump of gigabytes would stall every client and the
+     * guest's devices for minutes. */
+    if (count > (format == 'i' ? MAX_DUMP_BYTES / 16 : MAX_DUMP_BYTES / wsize)) {
+        monitor_printf(mon, "dump too large: at most %d bytes "
+                       "(%d instructions) per command\n", MAX_DUMP_BYTES,
+                       MAX_DUMP_BYTES / 16);
         return;
     }
     if (format == 'i') {

@@ -32,7 +32,19 @@ GPtrArray *monitor_commands(void)
     return commands;
 }
 
-const MonitorCommand *monitor_find_hmp(const char *name)
+static bool (*command_filter)(const MonitorCommand *cmd);
+
+void monitor_set_command_filter(bool (*allow)(const MonitorCommand *cmd))
+{
+    command_filter = allow;
+}
+
+static const MonitorCommand *filtered(const MonitorCommand *c)
+{
+    return c && command_filter && !command_filter(c) ? NULL : c;
+}
+
+static const MonitorCommand *find_hmp(const char *name)
 {
     GPtrArray *all = monitor_commands();
 
@@ -51,7 +63,12 @@ const MonitorCommand *monitor_find_hmp(const char *name)
     return NULL;
 }
 
-const MonitorCommand *monitor_find_qmp(const char *name)
+const MonitorCommand *monitor_find_hmp(const char *name)
+{
+    return filtered(find_hmp(name));
+}
+
+static const MonitorCommand *find_qmp(const char *name)
 {
     GPtrArray *all = monitor_commands();
 
@@ -64,6 +81,11 @@ const MonitorCommand *monitor_find_qmp(const char *name)
     return NULL;
 }
 
+const MonitorCommand *monitor_find_qmp(const char *name)
+{
+    return filtered(find_qmp(name));
+}
+
 /* ---- output ---- */
 
 static void monitor_flush(Monitor *mon);
@@ -74,6 +96,13 @@ static void monitor_writable(void *opaque)
 
     mon->watching = false;
     monitor_flush(mon);
+    /* Input stops while too much output is pending (can_read); as it
+     * drains the chardev must look at can_read again, or the client's
+     * next command (or its EOF) would never be read. Called from the
+     * chardev's write watch, never inside a command's output. */
+    if (mon->chr) {
+        chr_fe_accept_input(&mon->fe);
+    }
 }
 
 static void monitor_flush(Monitor *mon)

@@ -460,7 +460,7 @@ static gboolean qmp_resume_cb(gpointer opaque)
 
 static int qmp_can_read(void *opaque)
 {
-    QmpState *qs = opaque;
+    QmpState *qs = ((Monitor *)opaque)->qmp;
 
     if (qs->mon->out->len > QMP_OUT_MAX) {
         /* The client does not read its replies: stop reading its
@@ -478,14 +478,14 @@ static int qmp_can_read(void *opaque)
 
 static void qmp_read(void *opaque, const uint8_t *buf, int size)
 {
-    QmpState *qs = opaque;
+    QmpState *qs = ((Monitor *)opaque)->qmp;
 
     json_stream_feed(qs->js, buf, size);
 }
 
 static void qmp_event(void *opaque, ChrEvent event)
 {
-    QmpState *qs = opaque;
+    QmpState *qs = ((Monitor *)opaque)->qmp;
 
     switch (event) {
     case CHR_EVENT_OPENED:
@@ -520,6 +520,8 @@ Monitor *monitor_new_qmp(Chardev *chr, bool pretty, Error **errp)
     qs->js = json_stream_new(qmp_on_value, qs);
     mon->pretty = pretty;
     mon->qmp = qs;
-    chr_fe_set_handlers(&mon->fe, qmp_can_read, qmp_read, qmp_event, qs);
+    /* The frontend's opaque is the Monitor, as for HMP: the monitor core
+     * hands it to its writable watch (monitor_writable). */
+    chr_fe_set_handlers(&mon->fe, qmp_can_read, qmp_read, qmp_event, mon);
     return mon;
 }

@@ -125,7 +125,7 @@ def main():
     start = time.monotonic()
     run_meson(tally, args.build, "main")
     if args.asan_build:
-        run_meson(tally, args.asan_build, "asan", ["unit", "qtest"])
+        run_meson(tally, args.asan_build, "asan", ["unit", "qtest", "fuzz"])
     elif args.asan_failed:
         tally.add("asan: build", "FAIL")
     run_functional(tally, args.build, args.pattern)

@@ -140,9 +140,17 @@ static gboolean notify_ready(gint fd, GIOCondition cond, gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
+static __thread bool in_loop_thread;
+
+/* A timer armed earlier than before: the loop must recompute its poll
+ * timeout. The loop thread itself does so before it next polls; only
+ * other threads (vCPUs) need to wake it, which saves a system call per
+ * re-arm in timer-heavy passes. */
 static void timers_notify(void)
 {
-    main_loop_notify();
+    if (!in_loop_thread) {
+        main_loop_notify();
+    }
 }
 
 void main_loop_init(void)
@@ -152,6 +160,7 @@ void main_loop_init(void)
     if (ctx) {
         return;
     }
+    in_loop_thread = true;
     ctx = g_main_context_new();
     g_main_context_set_poll_func(ctx, poll_without_bql);
     notify_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

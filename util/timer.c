@@ -18,7 +18,27 @@ struct Timer {
     int64_t expire;
     bool pending;
     Timer *next;
+    uint64_t pass;          /* last pass it fired in (see pop_due) */
+    uint64_t warp;          /* last warp it fired in, and how often */
+    unsigned warp_fires;
 };
+
+/*
+ * A periodic timer whose period is shorter than the time a pass takes (a
+ * guest asking for an HPET period of 10 ns) would be due again as soon as
+ * it re-arms. Each timer therefore fires at most once per main-loop pass:
+ * it stays due and runs in the next pass, after glib has polled the fds,
+ * so a timer storm costs CPU but cannot starve fd events, signals or the
+ * monitor. Devices re-arm relative to the time they read, so a late
+ * periodic timer skips (coalesces) the periods it missed.
+ *
+ * In manual (qtest) mode one clock_step may cover millions of periods.
+ * A warp runs each timer at its exact deadlines up to WARP_FIRE_BUDGET
+ * times; past that the rest of the warp collapses into one late pass:
+ * the clock jumps to the target and each due timer fires once more,
+ * seeing how late it is and coalescing like a real-time pass.
+ */
+#define WARP_FIRE_BUDGET 10000
 
 static GMutex timer_lock;
 static Timer *active[KEMU_CLOCK_MAX];
@@ -29,6 +49,8 @@ static bool vclock_running;
 static bool vclock_manual;
 static int64_t vclock_offset;   /* running: virtual = monotonic - offset */
 static int64_t vclock_frozen;   /* stopped/manual: the current value */
+static uint64_t pass_count;     /* under timer_lock */
+static uint64_t warp_count;
 
 int64_t get_monotonic_ns(void)
 {
@@ -209,28 +231,54 @@ static void timer_fire(Timer *t)
     }
 }
 
-/* Pops the head of clock 'type' if it is due at 'now'. */
-static Timer *pop_due(ClockType type, int64_t now)
+/* Pops the earliest timer of clock 'type' that is due at 'now' and has
+ * not fired in 'pass' yet; stamps it with the pass. Under timer_lock. */
+static Timer *pop_due_locked(ClockType type, int64_t now, uint64_t pass)
 {
-    Timer *t = NULL;
-
-    g_mutex_lock(&timer_lock);
-    if (active[type] && active[type]->expire <= now) {
-        t = active[type];
-        timer_unlink_locked(t);
+    for (Timer *t = active[type]; t && t->expire <= now; t = t->next) {
+        if (t->pass != pass) {
+            timer_unlink_locked(t);
+            t->pass = pass;
+            return t;
+        }
     }
-    g_mutex_unlock(&timer_lock);
-    return t;
+    return NULL;
 }
 
 void clock_virtual_warp(int64_t target_ns)
 {
+    uint64_t warp, pass = 0;
+
+    g_mutex_lock(&timer_lock);
+    warp = ++warp_count;
+    g_mutex_unlock(&timer_lock);
     for (;;) {
         Timer *t;
 
         g_mutex_lock(&timer_lock);
-        t = active[KEMU_CLOCK_VIRTUAL];
-        if (!t || t->expire > target_ns) {
+        if (pass) {
+            t = pop_due_locked(KEMU_CLOCK_VIRTUAL, target_ns, pass);
+        } else {
+            t = active[KEMU_CLOCK_VIRTUAL];
+            if (t && t->expire > target_ns) {
+                t = NULL;
+            }
+            if (t) {
+                t->warp_fires = t->warp == warp ? t->warp_fires + 1 : 1;
+                t->warp = warp;
+                if (t->warp_fires > WARP_FIRE_BUDGET) {
+                    /* Collapse the rest of the warp (see the top). */
+                    pass = ++pass_count;
+                    if (target_ns > vclock_frozen) {
+                        vclock_frozen = target_ns;
+                    }
+                    t = pop_due_locked(KEMU_CLOCK_VIRTUAL, target_ns, pass);
+                } else {
+                    timer_unlink_locked(t);
+                }
+            }
+        }
+        if (!t) {
             if (target_ns > vclock_frozen) {
                 vclock_frozen = target_ns;
             }
@@ -241,7 +289,6 @@ void clock_virtual_warp(int64_t target_ns)
         if (t->expire > vclock_frozen) {
             vclock_frozen = t->expire;
         }
-        timer_unlink_locked(t);
         g_mutex_unlock(&timer_lock);
         timer_fire(t);
     }
@@ -282,11 +329,22 @@ int64_t timers_wait_ns(void)
 
 void timers_run_expired(void)
 {
-    for (int c = 0; c < KEMU_CLOCK_MAX; c++) {
-        Timer *t;
-        int64_t now = clock_get_ns(c);
+    uint64_t pass;
 
-        while ((t = pop_due(c, now))) {
+    g_mutex_lock(&timer_lock);
+    pass = ++pass_count;
+    g_mutex_unlock(&timer_lock);
+    for (int c = 0; c < KEMU_CLOCK_MAX; c++) {
+        for (;;) {
+            int64_t now = clock_get_ns(c);
+            Timer *t;
+
+            g_mutex_lock(&timer_lock);
+            t = pop_due_locked(c, now, pass);
+            g_mutex_unlock(&timer_lock);
+            if (!t) {
+                break;
+            }
             timer_fire(t);
         }
     }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "util/osdep.h"
-int kemu_main(int argc, char **argv);
+#include "sysemu/vl-main.h"
 int main(int argc, char **argv)
 {
     return kemu_main(argc, argv);

@@ -49,6 +49,9 @@ static const VlOption vl_options[] = {
     { "mon", true, OPT_MON },
     { "daemonize", false, OPT_DAEMONIZE },
     { "pidfile", true, OPT_PIDFILE },
+    { "sandbox", true, OPT_SANDBOX },
+    { "runas", true, OPT_RUNAS },
+    { "chroot", true, OPT_CHROOT },
 };
 
 static const VlOption *vl_find_option(const char *name)

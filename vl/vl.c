@@ -9,6 +9,8 @@
  * the accelerator, the board, -device, reset, then the main loop.
  */
 #include "vl/vl-internal.h"
+#include "sysemu/vl-main.h"
+#include "sysemu/os-sandbox.h"
 #include "hw/boards.h"
 #include "hw/isa.h"
 #include "chardev/char.h"
@@ -64,6 +66,9 @@ typedef struct VlConfig {
     const char *qtest, *qtest_log;
     bool daemonize;
     const char *pidfile;
+    SandboxConfig sandbox;
+    const VlArg *sandbox_arg;
+    const char *chroot_dir;
 } VlConfig;
 
 static KEMU_NORETURN void fail(Error *err)
@@ -258,6 +263,32 @@ static void collect(VlConfig *c, GPtrArray *args)
             break;
         case OPT_PIDFILE:
             c->pidfile = a->arg;
+            break;
+        case OPT_SANDBOX: {
+            Opts *o = parse_opts(a, "enable", false);
+            Error *err = NULL;
+
+            loc_push_option(a->typed, a->arg);
+            if (!sandbox_parse(o, &c->sandbox, &err)) {
+                fail(err);
+            }
+            loc_pop();
+            opts_free(o);
+            c->sandbox_arg = a;
+            break;
+        }
+        case OPT_RUNAS: {
+            Error *err = NULL;
+
+            loc_push_option(a->typed, a->arg);
+            if (!os_runas_parse(a->arg, &err)) {
+                fail(err);
+            }
+            loc_pop();
+            break;
+        }
+        case OPT_CHROOT:
+            c->chroot_dir = a->arg;
             break;
         case OPT_MONITOR:
         case OPT_MON:
@@ -1040,14 +1071,13 @@ static void create_mux_monitors(VlConfig *c)
     }
 }
 
-int kemu_main(int argc, char **argv)
+void kemu_init(int argc, char **argv)
 {
     VlConfig cfg = { 0 };
     MachineClass *mc;
     MachineState *ms;
     const AccelOps *ops;
     Error *err = NULL;
-    int status;
 
     /* From the start, as QEMU: help or a list printed into a closed pipe
      * ("-h | head -1") ends with status 0, not with SIGPIPE. */
@@ -1072,6 +1102,15 @@ int kemu_main(int argc, char **argv)
     if (cfg.pidfile && !vl_write_pidfile(cfg.pidfile, &err)) {
         error_prepend(&err, "cannot create PID file: ");
         fail(err);
+    }
+    /* After the daemon's fork (spawn=deny allows -daemonize, as in
+     * QEMU), before anything the guest or a client can reach exists. */
+    if (cfg.sandbox_arg) {
+        loc_push_option(cfg.sandbox_arg->typed, cfg.sandbox_arg->arg);
+        if (!sandbox_install(&cfg.sandbox, &err)) {
+            fail(err);
+        }
+        loc_pop();
     }
 
     main_loop_init();
@@ -1117,7 +1156,15 @@ int kemu_main(int argc, char **argv)
     } else {
         vm_start();
     }
+    os_confine(cfg.chroot_dir);
     vl_daemon_ready();
+}
+
+int kemu_main(int argc, char **argv)
+{
+    int status;
+
+    kemu_init(argc, argv);
     status = main_loop_run_vm();
 
     vm_stop(RUN_STATE_SHUTDOWN);

@@ -20,6 +20,7 @@
 #define MAX_IRQ 256
 
 static int in_fd = -1, out_fd = -1;
+static GString *inproc_out;     /* replies of qtest_inproc_line */
 static GString *inbuf;
 static FILE *log_fp;
 static gint64 start_time;
@@ -52,6 +53,11 @@ static void send_line(const char *fmt, ...)
     line = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     qtest_log('S', line);
+    if (inproc_out) {
+        g_string_append(inproc_out, line);
+        g_string_append_c(inproc_out, '\n');
+        return;
+    }
     buf = g_strconcat(line, "\n", NULL);
     len = strlen(buf);
     while (off < len) {
@@ -344,6 +350,15 @@ static void process_line(char *line)
     } else {
         send_line("FAIL Unknown command '%s'", cmd);
     }
+}
+
+void qtest_inproc_line(const char *line, GString *reply)
+{
+    g_autofree char *copy = g_strdup(line);
+
+    inproc_out = reply;
+    process_line(copy);
+    inproc_out = NULL;
 }
 
 static void on_readable(void *opaque)

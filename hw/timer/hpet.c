@@ -181,10 +181,11 @@ static void hpet_timer_advance(HPETTimer *t, uint64_t cur)
     }
     if (timer_is_32bit(t)) {
         uint32_t c = t->cmp, p = t->period;
-        do {
-            c += p;
-        } while ((int32_t)(c - (uint32_t)cur) <= 0);
-        t->cmp = c;
+        uint32_t behind = (uint32_t)cur - c;
+        /* Periods missed while the callback was late are skipped in one
+         * step: a loop over them could run 2^31 times (period 1). */
+        uint64_t n = (int32_t)behind >= 0 ? behind / p + 1 : 1;
+        t->cmp = (uint32_t)(c + n * p);
     } else {
         if (t->cmp <= cur) {
             uint64_t n = (cur - t->cmp) / t->period + 1;

@@ -240,7 +240,6 @@ static int64_t pit_next_transition(PITChannel *c, int64_t now)
  * next change. The timer callback passes the time it was armed for, not
  * the (later) time it runs: a mode 2 pulse is low for one input clock,
  * shorter than any timer latency, and evaluating OUT late would skip it.
- * Late transitions are then replayed in order, one callback each.
  */
 static void pit_irq_update_at(PITState *s, int64_t now)
 {
@@ -271,12 +270,22 @@ static void pit_irq_update(PITState *s)
     pit_irq_update_at(s, clock_get_ns(KEMU_CLOCK_VIRTUAL));
 }
 
+/*
+ * The transition we were armed for is driven first (so a one-tick pulse
+ * is seen), then OUT as it is now. A callback that runs late therefore
+ * delivers one edge and waits for the next transition after now: the
+ * periods it missed are coalesced rather than replayed one per pass,
+ * which a reload of 2 (1.7 us) would make an endless backlog.
+ */
 static void pit_timer_cb(void *opaque)
 {
     PITState *s = opaque;
     int64_t now = clock_get_ns(KEMU_CLOCK_VIRTUAL);
 
-    pit_irq_update_at(s, s->timer_due < now ? s->timer_due : now);
+    if (s->timer_due < now) {
+        pit_irq_update_at(s, s->timer_due);
+    }
+    pit_irq_update_at(s, now);
 }
 
 static int pit_post_load(void *opaque, int version)

@@ -15,5 +15,8 @@
 bool qtest_server_init(const char *spec, const char *log_path, Error **errp);
 /* True once a -qtest server exists (devices may relax checks). */
 bool qtest_server_active(void);
+/* Runs one protocol line in-process (fuzz targets), no socket needed;
+ * the reply lines (and any IRQ lines) are appended to reply. */
+void qtest_inproc_line(const char *line, GString *reply);
 
 #endif

@@ -66,6 +66,21 @@ def guest_accel_args():
     return ["-accel", GUEST_ACCEL or "kvm"]
 
 
+def _tcg_skip_reason():
+    try:
+        out = subprocess.run([BINARY, "-accel", "help"], capture_output=True,
+                             text=True, timeout=60).stdout
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"cannot ask kemu for its accelerators: {e}"
+    if "tcg" not in out.split():
+        return "no tcg accelerator in kemu yet (-accel help)"
+    return None
+
+
+# Guests that need a CPU run under TCG where KVM is missing.
+TCG_SKIP_REASON = _tcg_skip_reason()
+
+
 def guest_image(name):
     path = os.path.join(BUILD, "tests", "guest", name)
     if not os.path.exists(path):

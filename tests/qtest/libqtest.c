@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,6 +30,7 @@
 struct QTestState {
     int fd;
     pid_t pid;
+    int reply_secs;         /* 0: wait for replies forever */
     int status;             /* once reaped */
     bool reaped;
     char *sock_path;
@@ -153,6 +155,28 @@ int qtest_wait_exit(QTestState *s)
     return WEXITSTATUS(s->status);
 }
 
+bool qtest_kill_wait(QTestState *s, int sig, int *status)
+{
+    kill(s->pid, sig);
+    /* Polling, not a timing assertion: a generous 10 s. */
+    for (int i = 0; i < 1000 && !reap(s, false); i++) {
+        g_usleep(10 * 1000);
+    }
+    if (s->reaped && status) {
+        *status = s->status;
+    }
+    return s->reaped;
+}
+
+void qtest_set_reply_deadline(QTestState *s, int secs)
+{
+    struct timeval tv = { .tv_sec = secs };
+
+    s->reply_secs = secs;
+    g_assert(setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+                        sizeof(tv)) == 0);
+}
+
 bool qtest_alive(QTestState *s)
 {
     return !reap(s, false);
@@ -185,6 +209,9 @@ static char *recv_line(QTestState *s)
         ssize_t n = recv(s->fd, buf, sizeof(buf), 0);
         if (n < 0 && errno == EINTR) {
             continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            g_error("qtest: no reply from kemu within %d s", s->reply_secs);
         }
         if (n <= 0) {
             g_error("qtest: kemu closed the connection");

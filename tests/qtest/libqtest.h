@@ -25,6 +25,12 @@ void qtest_quit(QTestState *s);
  * -1 when it did not exit or died of a signal. */
 int qtest_wait_exit(QTestState *s);
 bool qtest_alive(QTestState *s);
+/* Sends sig and waits up to 10 s for the process to end; true when it
+ * did, with its wait() status in *status (may be NULL). */
+bool qtest_kill_wait(QTestState *s, int sig, int *status);
+/* Replies that take longer than secs fail the test instead of hanging
+ * it (liveness tests; give a generous deadline). */
+void qtest_set_reply_deadline(QTestState *s, int secs);
 
 void qtest_outb(QTestState *s, uint16_t port, uint8_t v);
 void qtest_outw(QTestState *s, uint16_t port, uint16_t v);

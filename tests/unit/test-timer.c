@@ -187,6 +187,116 @@ static void test_fd_handler(void)
     close(sv[1]);
 }
 
+/* A periodic timer that never coalesces: re-arms one period after its
+ * own deadline, however late it runs. */
+typedef struct Storm {
+    Timer *t;
+    ClockType type;
+    int64_t period;
+    long fired;
+    int64_t last_clock;
+} Storm;
+
+static void storm_cb(void *opaque)
+{
+    Storm *st = opaque;
+
+    st->fired++;
+    st->last_clock = clock_get_ns(st->type);
+    timer_mod_ns(st->t, st->last_clock - 1);
+}
+
+/* Coalesces as the device models do: next period after the clock. */
+static void coalescing_cb(void *opaque)
+{
+    Storm *st = opaque;
+    int64_t now = clock_get_ns(st->type);
+
+    st->fired++;
+    st->last_clock = now;
+    timer_mod_ns(st->t, (now / st->period + 1) * st->period);
+}
+
+/* Each pass runs a timer at most once, even one due again at once. */
+static void test_once_per_pass(void)
+{
+    Storm st = { .type = KEMU_CLOCK_REALTIME };
+
+    st.t = timer_new_ns(KEMU_CLOCK_REALTIME, storm_cb, &st);
+    timer_mod_ns(st.t, 0);
+    bql_lock();
+    timers_run_expired();
+    g_assert_cmpint(st.fired, ==, 1);
+    g_assert_true(timer_pending(st.t));
+    timers_run_expired();
+    g_assert_cmpint(st.fired, ==, 2);
+    bql_unlock();
+    timer_free(st.t);
+}
+
+/* A timer that is always due leaves fd events their turn. */
+static void test_storm_fd(void)
+{
+    Storm st = { .type = KEMU_CLOCK_REALTIME };
+
+    main_loop_init();
+    st.t = timer_new_ns(KEMU_CLOCK_REALTIME, storm_cb, &st);
+    timer_mod_ns(st.t, 0);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+    main_loop_set_fd_handler(sv[0], on_read, NULL, NULL);
+    rbuf[0] = 0;
+    g_assert_cmpint(write(sv[1], "go", 2), ==, 2);
+    bql_lock();
+    for (int i = 0; i < 100 && !rbuf[0]; i++) {
+        main_loop_wait(true);
+    }
+    bql_unlock();
+    g_assert_cmpstr(rbuf, ==, "go");
+    g_assert_cmpint(st.fired, >=, 1);
+    main_loop_set_fd_handler(sv[0], NULL, NULL, NULL);
+    close(sv[0]);
+    close(sv[1]);
+    timer_free(st.t);
+}
+
+/* A warp over a billion periods: exact deadlines up to a budget, then
+ * one late firing that sees the target and coalesces. */
+static void test_warp_collapse(void)
+{
+    Storm st = { .type = KEMU_CLOCK_VIRTUAL, .period = 1 };
+    Storm slow = { .type = KEMU_CLOCK_VIRTUAL, .period = 1000000 };
+    int64_t base, target;
+
+    clock_virtual_set_manual(true);
+    base = clock_get_ns(KEMU_CLOCK_VIRTUAL);
+    target = base + 1000000000;
+    st.t = timer_new_ns(KEMU_CLOCK_VIRTUAL, coalescing_cb, &st);
+    slow.t = timer_new_ns(KEMU_CLOCK_VIRTUAL, coalescing_cb, &slow);
+    timer_mod_ns(st.t, base + 1);
+    timer_mod_ns(slow.t, (base / slow.period + 1) * slow.period);
+    clock_virtual_warp(target);
+    g_assert_cmpint(clock_get_ns(KEMU_CLOCK_VIRTUAL), ==, target);
+    g_assert_cmpint(st.last_clock, ==, target);
+    g_assert_cmpint(st.fired, >, 1);
+    g_assert_cmpint(st.fired, <, 1000000);
+    g_assert_cmpint(timer_expire_ns(st.t), >, target);
+    /* The slower timer ran at its own deadlines until the collapse. */
+    g_assert_cmpint(slow.fired, >=, 1);
+    g_assert_cmpint(timer_expire_ns(slow.t), >, target);
+
+    /* One that never coalesces still ends the warp, left due. */
+    st.fired = 0;
+    timer_free(st.t);
+    st.t = timer_new_ns(KEMU_CLOCK_VIRTUAL, storm_cb, &st);
+    timer_mod_ns(st.t, target + 1);
+    clock_virtual_warp(target + 1000000);
+    g_assert_cmpint(st.fired, >, 1);
+    g_assert_cmpint(st.fired, <, 1000000);
+    g_assert_cmpint(clock_get_ns(KEMU_CLOCK_VIRTUAL), ==, target + 1000000);
+    timer_free(st.t);
+    timer_free(slow.t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -195,5 +305,8 @@ int main(int argc, char **argv)
     g_test_add_func("/main-loop/timer", test_main_loop_timer);
     g_test_add_func("/main-loop/bh", test_bh_from_thread);
     g_test_add_func("/main-loop/fd", test_fd_handler);
+    g_test_add_func("/timer/once-per-pass", test_once_per_pass);
+    g_test_add_func("/main-loop/timer-storm-fd", test_storm_fd);
+    g_test_add_func("/timer/warp-collapse", test_warp_collapse);
     return g_test_run();
 }

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Generic device fuzzer: the machine of $KEMU_FUZZ_ARGS (default -M pc)
+ * driven through the qtest protocol, in-process. The input is a list of
+ * operations, each an opcode byte and its operands:
+ *   port read / write, MMIO read / write (1, 2, 4 or 8 bytes) at an
+ *   offset inside one of the target regions, a DMA pattern (up to 256
+ *   bytes of the input written into guest RAM where devices fetch
+ *   descriptors and buffers), and a clock step (to the next deadline
+ *   or by up to 16 ms).
+ * Target regions are the port and MMIO ranges of the flat views whose
+ * owner is one of the types in $KEMU_FUZZ_DEVICES (comma separated QOM
+ * types; default: every device's ranges). After each input the machine
+ * is reset and the touched RAM cleared, so inputs replay alike.
+ */
+#include "fuzz.h"
+#include "util/main-loop.h"
+#include "util/rcu.h"
+#include "exec/memory.h"
+#include "hw/qdev.h"
+#include "qom/object.h"
+#include "sysemu/qtest.h"
+
+#define DMA_BASE    0x100000ULL     /* 1 MiB: above the legacy holes */
+#define DMA_SPAN    0x100000ULL
+#define MAX_OPS     512
+
+typedef struct Range {
+    uint64_t addr, size;
+} Range;
+
+static GArray *pio, *mmio;
+static GString *reply;
+
+static bool owner_wanted(Object *owner, char **types)
+{
+    if (!types) {
+        return true;
+    }
+    for (char **t = types; *t; t++) {
+        if (**t && owner && object_dynamic_cast(owner, *t)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void collect(AddressSpace *as, GArray *out, char **types)
+{
+    FlatView *fv;
+
+    rcu_read_lock();
+    fv = address_space_to_flatview(as);
+    for (unsigned i = 0; i < fv->nr; i++) {
+        const FlatRange *fr = &fv->ranges[i];
+        Range r = { fr->addr, fr->size };
+
+        if (fr->mr->type != MR_IO || !fr->size ||
+            !owner_wanted(fr->mr->owner, types)) {
+            continue;
+        }
+        g_array_append_val(out, r);
+    }
+    rcu_read_unlock();
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    const char *devs = getenv("KEMU_FUZZ_DEVICES");
+    g_auto(GStrv) types = devs && *devs ? g_strsplit(devs, ",", -1) : NULL;
+
+    fuzz_machine_init(NULL);
+    pio = g_array_new(false, false, sizeof(Range));
+    mmio = g_array_new(false, false, sizeof(Range));
+    collect(&address_space_io, pio, types);
+    collect(&address_space_memory, mmio, types);
+    if (!pio->len && !mmio->len) {
+        fprintf(stderr, "generic-pc-fuzz: no port or MMIO range belongs to "
+                "'%s'\n", devs);
+        exit(1);
+    }
+    reply = g_string_new(NULL);
+    return 0;
+}
+
+typedef struct Reader {
+    const uint8_t *p;
+    size_t left;
+} Reader;
+
+static uint64_t take(Reader *r, unsigned n)
+{
+    uint64_t v = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        v |= (uint64_t)(r->left ? (r->left--, *r->p++) : 0) << (8 * i);
+    }
+    return v;
+}
+
+static void run(const char *fmt, ...) KEMU_PRINTF(1, 2);
+static void run(const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *line = NULL;
+
+    va_start(ap, fmt);
+    line = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_string_truncate(reply, 0);
+    qtest_inproc_line(line, reply);
+}
+
+static const Range *pick(GArray *a, Reader *r)
+{
+    return a->len ? &g_array_index(a, Range, take(r, 1) % a->len) : NULL;
+}
+
+static void op_io(Reader *r, bool write)
+{
+    static const char *const in[] = { "inb", "inw", "inl" };
+    static const char *const out[] = { "outb", "outw", "outl" };
+    const Range *rg = pick(pio, r);
+    unsigned sz = take(r, 1) % 3;
+    uint64_t port, v;
+
+    if (!rg) {
+        return;
+    }
+    port = rg->addr + take(r, 2) % rg->size;
+    if (write) {
+        v = take(r, 1u << sz);
+        run("%s 0x%" PRIx64 " 0x%" PRIx64, out[sz], port & 0xffff, v);
+    } else {
+        run("%s 0x%" PRIx64, in[sz], port & 0xffff);
+    }
+}
+
+static void op_mem(Reader *r, bool write)
+{
+    static const char *const rd[] = { "readb", "readw", "readl", "readq" };
+    static const char *const wr[] = { "writeb", "writew", "writel",
+                                      "writeq" };
+    const Range *rg = pick(mmio, r);
+    unsigned sz = take(r, 1) % 4;
+    uint64_t addr;
+
+    if (!rg) {
+        return;
+    }
+    addr = rg->addr + take(r, 4) % rg->size;
+    if (write) {
+        run("%s 0x%" PRIx64 " 0x%" PRIx64, wr[sz], addr, take(r, 1u << sz));
+    } else {
+        run("%s 0x%" PRIx64, rd[sz], addr);
+    }
+}
+
+/* RAM written by DMA patterns, cleared after the input. */
+static Range dma_written[MAX_OPS];
+static unsigned dma_n;
+
+static void op_dma(Reader *r)
+{
+    uint64_t addr = DMA_BASE + take(r, 4) % DMA_SPAN;
+    unsigned len = take(r, 1) + 1;
+    GString *hex = g_string_new(NULL);
+
+    if (len > r->left) {
+        len = r->left;
+    }
+    if (!len || addr + len > DMA_BASE + DMA_SPAN) {
+        g_string_free(hex, true);
+        return;
+    }
+    for (unsigned i = 0; i < len; i++) {
+        g_string_append_printf(hex, "%02x", (unsigned)take(r, 1));
+    }
+    run("write 0x%" PRIx64 " %u 0x%s", addr, len, hex->str);
+    g_string_free(hex, true);
+    dma_written[dma_n++] = (Range){ addr, len };
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    Reader r = { data, size };
+
+    for (int n = 0; r.left && n < MAX_OPS; n++) {
+        switch (take(&r, 1) % 6) {
+        case 0:
+            op_io(&r, false);
+            break;
+        case 1:
+            op_io(&r, true);
+            break;
+        case 2:
+            op_mem(&r, false);
+            break;
+        case 3:
+            op_mem(&r, true);
+            break;
+        case 4:
+            op_dma(&r);
+            break;
+        case 5:
+            /* To the next timer deadline, or up to 16 ms of guest time;
+             * longer steps mostly replay timer storms, which cost time
+             * and find nothing new. */
+            if (take(&r, 1) & 1) {
+                run("clock_step");
+            } else {
+                run("clock_step %" PRIu64, take(&r, 3));
+            }
+            break;
+        }
+    }
+    /* Bottom halves the devices scheduled. */
+    main_loop_wait(false);
+    qemu_devices_reset();
+    for (unsigned i = 0; i < dma_n; i++) {
+        run("memset 0x%" PRIx64 " 0x%" PRIx64 " 0", dma_written[i].addr,
+            dma_written[i].size);
+    }
+    dma_n = 0;
+    return 0;
+}
