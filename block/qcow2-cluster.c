@@ -163,32 +163,11 @@ static int get_l2_table_for_write(BlockDriverState *bs, uint64_t vcluster,
         if (ret < 0) {
             return ret;
         }
-        /* Entries are shared with the old table now: their clusters gain
-         * a reference, and lose COPIED. */
+        /* Refcounts count the L1 tables a cluster is reachable from, so
+         * the copy adds none; but every entry is shared (with the
+         * snapshot's view) and must lose COPIED. */
         for (uint64_t i = 0; i < s->l2_size; i++) {
             uint64_t e = be64_get(t + i * 8);
-            if ((e & ~QCOW_OFLAG_COPIED) == 0 ||
-                ((e & QCOW_OFLAG_ZERO) && !(e & L2E_OFFSET_MASK) &&
-                 !(e & QCOW_OFLAG_COMPRESSED))) {
-                continue;
-            }
-            if (e & QCOW_OFLAG_COMPRESSED) {
-                uint64_t co, cl;
-                qcow2_compressed_range(s, e, &co, &cl);
-                for (uint64_t c = co >> s->cluster_bits;
-                     c <= (co + cl - 1) >> s->cluster_bits; c++) {
-                    ret = qcow2_update_refcount(bs, c, 1);
-                    if (ret < 0) {
-                        return ret;
-                    }
-                }
-            } else {
-                ret = qcow2_update_refcount(bs,
-                        (e & L2E_OFFSET_MASK) >> s->cluster_bits, 1);
-                if (ret < 0) {
-                    return ret;
-                }
-            }
             be64_put(t + i * 8, e & ~QCOW_OFLAG_COPIED);
         }
     } else {
@@ -693,6 +672,7 @@ int qcow2_preallocate(BlockDriverState *bs, uint64_t from, uint64_t to,
                       PreallocMode mode)
 {
     BDRVQcow2State *s = bs->opaque;
+    uint64_t max_end = 0;
     for (uint64_t o = from & ~(s->cluster_size - 1); o < to;
          o += s->cluster_size) {
         uint64_t vc = o >> s->cluster_bits, e;
@@ -707,6 +687,7 @@ int qcow2_preallocate(BlockDriverState *bs, uint64_t from, uint64_t to,
         if (host < 0) {
             return host;
         }
+        max_end = MAX(max_end, (uint64_t)host + s->cluster_size);
         /* v3 metadata preallocation: allocated, reads as zero. */
         uint64_t ne = host | QCOW_OFLAG_COPIED;
         if (s->version >= 3 && mode == PREALLOC_MODE_METADATA &&
@@ -719,9 +700,7 @@ int qcow2_preallocate(BlockDriverState *bs, uint64_t from, uint64_t to,
         }
     }
     /* Make the file cover the last allocated cluster. */
-    int64_t end = 0;
-    uint64_t maxc = s->free_cluster_index;
-    end = maxc << s->cluster_bits;
+    int64_t end = max_end;
     int64_t cur = bdrv_getlength(bs->file);
     if (cur >= 0 && end > cur) {
         Error *err = NULL;

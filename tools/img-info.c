@@ -391,8 +391,9 @@ int img_map(int argc, char **argv)
                 }
                 if ((flags & (BDRV_BLOCK_ALLOCATED | BDRV_BLOCK_ZERO)) ||
                     !p->backing || off >= p->backing->total_bytes) {
-                    if (!(flags & BDRV_BLOCK_ALLOCATED) && p->backing) {
-                        depth++;
+                    if (!(flags & BDRV_BLOCK_ALLOCATED)) {
+                        /* Nothing in the chain: reads as zeroes. */
+                        depth += p->backing ? 1 : 0;
                         flags = BDRV_BLOCK_ZERO;
                     }
                     break;
