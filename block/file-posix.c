@@ -10,6 +10,7 @@
  */
 #include "util/osdep.h"
 #include "block/block.h"
+#include "block/write-log.h"
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/ioctl.h>
@@ -158,6 +159,7 @@ static int file_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
 {
     BDRVFileState *s = bs->opaque;
     const uint8_t *p = buf;
+    write_log_record('W', offset, bytes, buf);
     while (bytes) {
         ssize_t n = pwrite(s->fd, p, MIN(bytes, (uint64_t)1 << 30), offset);
         if (n < 0) {
@@ -172,6 +174,9 @@ static int file_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
     }
     if ((flags & BDRV_REQ_FUA) && fdatasync(s->fd) < 0) {
         return -errno;
+    }
+    if (flags & BDRV_REQ_FUA) {
+        write_log_record('F', 0, 0, NULL);
     }
     return 0;
 }
@@ -192,6 +197,7 @@ static int file_pwrite_zeroes(BlockDriverState *bs, uint64_t offset,
         mode = FALLOC_FL_ZERO_RANGE;
     }
     if (fallocate(s->fd, mode, offset, bytes) == 0) {
+        write_log_record('Z', offset, bytes, NULL);
         return 0;
     }
     return -ENOTSUP;
@@ -205,7 +211,10 @@ static int file_pdiscard(BlockDriverState *bs, uint64_t offset,
         uint64_t range[2] = { offset, bytes };
         return ioctl(s->fd, BLKDISCARD, range) < 0 ? 0 : 0;
     }
-    fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, bytes);
+    if (fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset,
+                  bytes) == 0) {
+        write_log_record('Z', offset, bytes, NULL);
+    }
     return 0;   /* discard is advisory */
 }
 
@@ -215,7 +224,11 @@ static int file_flush(BlockDriverState *bs)
     if (bs->open_flags & BDRV_O_NO_FLUSH) {
         return 0;
     }
-    return fdatasync(s->fd) < 0 ? -errno : 0;
+    if (fdatasync(s->fd) < 0) {
+        return -errno;
+    }
+    write_log_record('F', 0, 0, NULL);
+    return 0;
 }
 
 static int64_t file_getlength(BlockDriverState *bs)
@@ -264,6 +277,7 @@ static bool file_truncate(BlockDriverState *bs, int64_t offset, bool exact,
         error_setg_errno(errp, errno, "Failed to resize file");
         return false;
     }
+    write_log_record('T', offset, 0, NULL);
     if (offset > cur && prealloc == PREALLOC_MODE_FALLOC) {
         if (fallocate(s->fd, 0, cur, offset - cur) < 0) {
             error_setg_errno(errp, errno,

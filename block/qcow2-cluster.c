@@ -217,7 +217,11 @@ int qcow2_set_l2_entry(BlockDriverState *bs, uint64_t vcluster,
     return 0;
 }
 
-/* Replaces an entry whose old cluster must be freed: write through. */
+/*
+ * Replaces an entry whose old cluster must be freed. The free waits in
+ * pending_free until qcow2_process_frees() has the new entries on disk,
+ * so one sync covers a whole request.
+ */
 static int replace_l2_entry(BlockDriverState *bs, uint64_t vcluster,
                             uint64_t entry, uint64_t old)
 {
@@ -229,17 +233,27 @@ static int replace_l2_entry(BlockDriverState *bs, uint64_t vcluster,
     bool frees = (old & QCOW_OFLAG_COMPRESSED) ||
                  ((old & L2E_OFFSET_MASK) &&
                   (old & L2E_OFFSET_MASK) != (entry & L2E_OFFSET_MASK));
-    if (!frees) {
+    if (frees) {
+        g_array_append_val(s->pending_free, old);
+    }
+    return 0;
+}
+
+int qcow2_process_frees(BlockDriverState *bs)
+{
+    BDRVQcow2State *s = bs->opaque;
+    if (!s->pending_free || !s->pending_free->len) {
         return 0;
     }
-    uint64_t l2off = s->l1_table[vcluster >> s->l2_bits] & L1E_OFFSET_MASK;
-    ret = qcow2_cache_flush_entry(bs, &s->l2_cache, l2off);
+    int ret = qcow2_cache_flush(bs, &s->l2_cache);
     if (ret == 0) {
         ret = qcow2_sync(bs);
     }
-    if (ret == 0) {
-        ret = qcow2_free_any(bs, old);
+    for (guint i = 0; ret == 0 && i < s->pending_free->len; i++) {
+        ret = qcow2_free_any(bs, g_array_index(s->pending_free, uint64_t, i));
     }
+    /* On failure the clusters leak, which check -r repairs. */
+    g_array_set_size(s->pending_free, 0);
     return ret;
 }
 
@@ -485,6 +499,9 @@ int qcow2_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
         bytes -= n;
     }
     g_free(cow);
+    if (ret == 0) {
+        ret = qcow2_process_frees(bs);
+    }
     if (ret == 0 && (flags & BDRV_REQ_FUA)) {
         ret = bdrv_flush(bs);
     }
@@ -536,6 +553,9 @@ int qcow2_pwrite_zeroes(BlockDriverState *bs, uint64_t offset,
         bytes -= n;
     }
     g_free(zero);
+    if (ret == 0) {
+        ret = qcow2_process_frees(bs);
+    }
     return ret;
 }
 
@@ -564,6 +584,9 @@ int qcow2_pdiscard(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
         } else {
             ret = replace_l2_entry(bs, vc, 0, e);
         }
+    }
+    if (ret == 0) {
+        ret = qcow2_process_frees(bs);
     }
     return ret;
 }
@@ -655,6 +678,9 @@ bool qcow2_write_compressed(BlockDriverState *bs, uint64_t offset,
                          (nb << s->csize_shift) | (uint64_t)host;
             if (ret == 0) {
                 ret = replace_l2_entry(bs, vc, e, old);
+            }
+            if (ret == 0) {
+                ret = qcow2_process_frees(bs);
             }
         }
     }

@@ -286,6 +286,9 @@ static void qcow2_close(BlockDriverState *bs)
     }
     g_free(s->cluster_cache);
     g_free(s->cluster_data);
+    if (s->pending_free) {
+        g_array_free(s->pending_free, true);
+    }
 }
 
 static bool qcow2_open(BlockDriverState *bs, Opts *options, int flags,
@@ -482,6 +485,7 @@ static bool qcow2_open(BlockDriverState *bs, Opts *options, int flags,
     }
     qcow2_cache_init(&s->l2_cache, 32, s->cluster_size);
     qcow2_cache_init(&s->rb_cache, 8, s->cluster_size);
+    s->pending_free = g_array_new(false, false, sizeof(uint64_t));
     s->cluster_cache = g_malloc(s->cluster_size);
     s->cluster_data = g_malloc(2 * s->cluster_size + 512);
     if (!qcow2_read_snapshots(bs, errp)) {

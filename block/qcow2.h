@@ -119,6 +119,8 @@ typedef struct BDRVQcow2State {
     Qcow2Cache rb_cache;
     bool need_sync;             /* data or refblocks written, not synced */
     bool written;               /* first modification handled */
+    GArray *pending_free;       /* old L2 entries to free once the new
+                                 * ones are on disk */
 
     /* Last decompressed cluster. */
     uint64_t cluster_cache_offset;
@@ -183,6 +185,7 @@ bool qcow2_write_compressed(BlockDriverState *bs, uint64_t offset,
                             uint64_t bytes, const void *buf, Error **errp);
 int qcow2_preallocate(BlockDriverState *bs, uint64_t from, uint64_t to,
                       PreallocMode mode);
+int qcow2_process_frees(BlockDriverState *bs);
 int qcow2_set_l2_entry(BlockDriverState *bs, uint64_t vcluster,
                        uint64_t entry);
 /* Compressed descriptor -> host offset and byte length. */

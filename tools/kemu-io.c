@@ -6,6 +6,7 @@
  */
 #include "util/osdep.h"
 #include "block/block.h"
+#include "block/write-log.h"
 #include "config-host.h"
 #include <getopt.h>
 #include <time.h>
@@ -64,9 +65,12 @@ static bool run_cmd(BlockDriverState *bs, const char *line)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (!strcmp(cmd, "flush")) {
+        static uint64_t flushes;
         int ret = bdrv_flush(bs);
         if (ret < 0) {
             printf("flush failed: %s\n", strerror(-ret));
+        } else {
+            write_log_mark(++flushes);
         }
         ok = ret == 0;
         goto out;
