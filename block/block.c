@@ -186,14 +186,23 @@ char *bdrv_backing_path(const char *image, const char *backing)
 
 bool bdrv_open_backing(BlockDriverState *bs, Error **errp)
 {
+    /* A chain that names itself would recurse forever. */
+    static __thread int depth;
+    if (depth >= 64) {
+        error_setg(errp, "Backing chain of '%s' is too long (a loop?)",
+                   bs->filename);
+        return false;
+    }
     char *path = bdrv_backing_path(bs->filename, bs->backing_file);
     g_strlcpy(bs->full_backing_filename, path, sizeof(bs->full_backing_filename));
     /* Backing files are opened read-only and shared, as their users are. */
     int flags = (bs->open_flags & ~BDRV_O_RDWR);
     Error *local_err = NULL;
+    depth++;
     bs->backing = bdrv_open(path, bs->backing_format[0] ? bs->backing_format
                                                          : NULL,
                             NULL, flags, &local_err);
+    depth--;
     g_free(path);
     if (!bs->backing) {
         error_setg(errp, "%s", error_get_pretty(local_err));

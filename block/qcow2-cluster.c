@@ -434,7 +434,11 @@ int qcow2_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
         ClusterType t = entry_type(s, e);
         if (t == CL_NORMAL && (e & QCOW_OFLAG_COPIED)) {
             uint64_t host = e & L2E_OFFSET_MASK;
-            if (!qcow2_is_aligned(s, host) ||
+            int64_t flen = bdrv_getlength(bs->file);
+            /* A data cluster past the end of the file, or on top of the
+             * tables, means a corrupt L2 entry: never write there. */
+            if (!qcow2_is_aligned(s, host) || flen < 0 ||
+                host >= (uint64_t)flen ||
                 overlaps_metadata(s, host, s->cluster_size)) {
                 ret = -EIO;
                 break;

@@ -23,7 +23,8 @@ bool qcow2_read_snapshots(BlockDriverState *bs, Error **errp)
     s->snapshots = g_new0(Qcow2Snapshot, s->nb_snapshots);
     uint64_t off = s->snapshots_offset;
     /* The table is bounded like QEMU's (64 MiB) against hostile counts. */
-    uint64_t limit = off + 64 * MiB;
+    int64_t flen = bdrv_getlength(bs->file);
+    uint64_t limit = MIN(off + 64 * MiB, (uint64_t)MAX(flen, 0));
     for (uint32_t i = 0; i < s->nb_snapshots; i++) {
         uint8_t h[40];
         Qcow2Snapshot *sn = &s->snapshots[i];
@@ -68,7 +69,9 @@ bool qcow2_read_snapshots(BlockDriverState *bs, Error **errp)
         off += id_len + name_len;
         off = ROUND_UP(off, 8);
         if (!qcow2_is_aligned(s, sn->l1_table_offset) ||
-            (uint64_t)sn->l1_size * 8 > QCOW2_MAX_L1_BYTES) {
+            (uint64_t)sn->l1_size * 8 > QCOW2_MAX_L1_BYTES ||
+            sn->l1_table_offset + (uint64_t)sn->l1_size * 8 >
+                (uint64_t)MAX(flen, 0)) {
             error_setg(errp, "Snapshot L1 table offset invalid");
             return false;
         }

@@ -410,6 +410,18 @@ static bool qcow2_open(BlockDriverState *bs, Opts *options, int flags,
                      QCOW2_MAX_L1_BYTES, "Active L1 table", errp)) {
         return false;
     }
+    /* Tables a real image has written lie inside the file; a hostile one
+     * must not make us read (and walk) gigabytes of nothing. */
+    if (s->l1_table_offset + (uint64_t)s->l1_size * 8 > (uint64_t)file_len) {
+        error_setg(errp, "Active L1 table offset invalid");
+        return false;
+    }
+    if (s->refcount_table_offset +
+        ((uint64_t)s->refcount_table_clusters << s->cluster_bits) >
+        (uint64_t)ROUND_UP(file_len, s->cluster_size)) {
+        error_setg(errp, "Reference count table offset invalid");
+        return false;
+    }
     if (s->size >> 63 ||
         qcow2_size_to_l1(s, s->size) > QCOW2_MAX_L1_BYTES / 8) {
         error_setg(errp, "Image is too big");
