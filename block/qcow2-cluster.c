@@ -646,15 +646,34 @@ int qcow2_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
     }
 }
 
+static bool write_compressed_cluster(BlockDriverState *bs, uint64_t offset,
+                                     uint64_t bytes, const void *buf,
+                                     Error **errp);
+
 bool qcow2_write_compressed(BlockDriverState *bs, uint64_t offset,
                             uint64_t bytes, const void *buf, Error **errp)
 {
     BDRVQcow2State *s = bs->opaque;
-    if ((offset & (s->cluster_size - 1)) ||
-        (bytes != s->cluster_size && offset + bytes != s->size)) {
+    if ((offset & (s->cluster_size - 1)) || offset + bytes > s->size ||
+        ((bytes & (s->cluster_size - 1)) && offset + bytes != s->size)) {
         error_setg(errp, "Compressed writes must cover whole clusters");
         return false;
     }
+    for (uint64_t done = 0; done < bytes; done += s->cluster_size) {
+        if (!write_compressed_cluster(bs, offset + done,
+                                      MIN(s->cluster_size, bytes - done),
+                                      (const uint8_t *)buf + done, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool write_compressed_cluster(BlockDriverState *bs, uint64_t offset,
+                                     uint64_t bytes, const void *buf,
+                                     Error **errp)
+{
+    BDRVQcow2State *s = bs->opaque;
     int ret = qcow2_mark_written(bs);
     if (ret < 0) {
         error_setg_errno(errp, -ret, "Could not write to image");
