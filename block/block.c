@@ -118,10 +118,13 @@ BlockDriverState *bdrv_open(const char *filename, const char *fmt,
         if (drv->is_protocol) {
             BlockDriverState *bs = bdrv_open_protocol(filename, options,
                                                       flags, &local_err);
+            if (bs && !bdrv_file_lock(bs, false, &local_err)) {
+                bdrv_unref(bs);
+                bs = NULL;
+            }
             if (!bs) {
-                error_setg(errp, "Could not open '%s': %s", filename,
-                           error_get_pretty(local_err));
-                error_free(local_err);
+                error_prepend(&local_err, "Could not open '%s': ", filename);
+                error_propagate(errp, local_err);
             }
             return bs;
         }
@@ -130,9 +133,8 @@ BlockDriverState *bdrv_open(const char *filename, const char *fmt,
     BlockDriverState *file = bdrv_open_protocol(filename, options, flags,
                                                 &local_err);
     if (!file) {
-        error_setg(errp, "Could not open '%s': %s", filename,
-                   error_get_pretty(local_err));
-        error_free(local_err);
+        error_prepend(&local_err, "Could not open '%s': ", filename);
+        error_propagate(errp, local_err);
         return NULL;
     }
     bool probed = false;
@@ -140,13 +142,18 @@ BlockDriverState *bdrv_open(const char *filename, const char *fmt,
         drv = probe_format(file);
         probed = true;
     }
+    if (!bdrv_file_lock(file, drv == &bdrv_qcow2, &local_err)) {
+        error_prepend(&local_err, "Could not open '%s': ", filename);
+        error_propagate(errp, local_err);
+        bdrv_unref(file);
+        return NULL;
+    }
     BlockDriverState *bs = bdrv_new(drv, filename, flags);
     bs->file = file;
     bs->probed = probed;
     if (!drv->open(bs, options, flags, &local_err)) {
-        error_setg(errp, "Could not open '%s': %s", filename,
-                   error_get_pretty(local_err));
-        error_free(local_err);
+        error_prepend(&local_err, "Could not open '%s': ", filename);
+        error_propagate(errp, local_err);
         bdrv_unref(file);
         g_free(bs->opaque);
         g_free(bs);
@@ -205,8 +212,7 @@ bool bdrv_open_backing(BlockDriverState *bs, Error **errp)
     depth--;
     g_free(path);
     if (!bs->backing) {
-        error_setg(errp, "%s", error_get_pretty(local_err));
-        error_free(local_err);
+        error_propagate(errp, local_err);
         return false;
     }
     return true;

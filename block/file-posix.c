@@ -101,23 +101,37 @@ static bool file_open(BlockDriverState *bs, Opts *options, int flags,
     const char *locking = options ? opts_get(options, "file.locking") : NULL;
     s->use_lock = !(flags & BDRV_O_NO_LOCK) &&
                   !(locking && !strcmp(locking, "off"));
-    if (s->use_lock) {
-        unsigned perm = 0, unshared = 0;
-        if (!(flags & BDRV_O_FORCE_SHARE)) {
-            perm |= 1u << 0;
-        }
-        if (flags & BDRV_O_RDWR) {
-            perm |= 1u << 1;
-        }
-        if (flags & BDRV_O_UNSHARE_WRITE) {
-            unshared |= 1u << 1;
-        }
-        if (!file_lock(s, bs->filename, perm, unshared, errp)) {
-            close(s->fd);
-            return false;
+    /* The format decides the rest (bdrv_file_lock), once it is known. */
+    return true;
+}
+
+bool bdrv_file_lock(BlockDriverState *bs, bool format_exclusive,
+                    Error **errp)
+{
+    if (bs->drv != &bdrv_file) {
+        return true;
+    }
+    BDRVFileState *s = bs->opaque;
+    if (!s->use_lock) {
+        return true;
+    }
+    int flags = bs->open_flags;
+    unsigned perm = 1u << 0, unshared = 0;
+    if (flags & BDRV_O_RDWR) {
+        perm |= 1u << 1;
+        if (format_exclusive) {
+            perm |= 1u << 3;
         }
     }
-    return true;
+    /* A format with its own metadata (qcow2) cannot let anyone else write
+     * or resize under it; -U gives that up for readers. */
+    if (format_exclusive && !(flags & BDRV_O_FORCE_SHARE)) {
+        unshared |= (1u << 1) | (1u << 3);
+    }
+    if (flags & BDRV_O_UNSHARE_WRITE) {
+        unshared |= 1u << 1;
+    }
+    return file_lock(s, bs->filename, perm, unshared, errp);
 }
 
 static void file_close(BlockDriverState *bs)

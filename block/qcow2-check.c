@@ -124,6 +124,7 @@ static int check_l1(CheckState *cs, uint64_t l1_off, uint32_t l1_size,
             continue;
         }
         inc_range(cs, off, s->cluster_size);
+        cs->last_data = -1;     /* contiguity is counted per table */
         ret = check_l2(cs, off, active);
     }
     g_free(l1);
@@ -319,8 +320,12 @@ int qcow2_check(BlockDriverState *bs, BdrvCheckResult *res, int fix)
         bool repair = leak ? (fix & BDRV_FIX_LEAKS) : (fix & BDRV_FIX_ERRORS);
         g_string_append_printf(res->messages,
             "%s cluster %" PRIu64 " refcount=%" PRIu64 " reference=%" PRIu64
-            "\n", repair ? "Repairing" : leak ? "Leaked" : "ERROR",
-            c, disk, want);
+            "\n", leak ? "Leaked" : "ERROR", c, disk, want);
+        if (repair) {
+            g_string_append_printf(res->messages,
+                "Repairing cluster %" PRIu64 " refcount=%" PRIu64
+                " reference=%" PRIu64 "\n", c, disk, want);
+        }
         if (leak) {
             res->leaks++;
         } else {

@@ -93,7 +93,7 @@ static bool raw_create(const char *filename, Opts *opts, Error **errp)
     if (!file) {
         return false;
     }
-    bool ok = bdrv_truncate(file, size, true, prealloc, errp);
+    bool ok = bdrv_truncate(file, ROUND_UP(size, 512), true, prealloc, errp);
     bdrv_unref(file);
     return ok;
 }

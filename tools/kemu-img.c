@@ -293,7 +293,15 @@ static int img_create(int argc, char **argv)
         BlockDriverState *bbs = bdrv_open(path, bfmt, NULL,
                                           BDRV_O_NO_BACKING, &err);
         if (!bbs) {
-            error_report("%s: %s", filename, error_get_pretty(err));
+            /* The protocol already named the file once. */
+            const char *msg = error_get_pretty(err);
+            g_autofree char *twice = g_strdup_printf("Could not open '%s': ",
+                                                     path);
+            if (g_str_has_prefix(msg, twice) &&
+                g_str_has_prefix(msg + strlen(twice), twice)) {
+                msg += strlen(twice);
+            }
+            error_report("%s: %s", filename, msg);
             fprintf(stderr, "Could not open backing image.\n");
             error_free(err);
             opts_free(opts);
@@ -302,7 +310,7 @@ static int img_create(int argc, char **argv)
         if (!bfmt) {
             error_report("%s: Backing file specified without backing format",
                          filename);
-            fprintf(stderr, "Detected format of %s.\n",
+            fprintf(stderr, "Detected format of %s.",
                     bbs->drv->format_name);
             bdrv_unref(bbs);
             opts_free(opts);
@@ -324,7 +332,6 @@ static int img_create(int argc, char **argv)
         opts_free(opts);
         return 1;
     }
-    size = ROUND_UP(size, 512);
     g_autofree char *size_s = g_strdup_printf("%" PRIu64, size);
     opts_set(opts, "size", size_s);
     if (!quiet) {
@@ -349,14 +356,6 @@ static void check_print_json(BlockDriverState *bs, const char *filename,
         printf("    \"image-end-offset\": %" PRId64 ",\n", r->image_end_offset);
     }
     printf("    \"total-clusters\": %" PRId64 ",\n", r->total_clusters);
-    if (r->allocated_clusters) {
-        printf("    \"allocated-clusters\": %" PRId64 ",\n",
-               r->allocated_clusters);
-        printf("    \"fragmented-clusters\": %" PRId64 ",\n",
-               r->fragmented_clusters);
-        printf("    \"compressed-clusters\": %" PRId64 ",\n",
-               r->compressed_clusters);
-    }
     printf("    \"check-errors\": %d,\n", r->check_errors);
     if (r->leaks) {
         printf("    \"leaks\": %d,\n", r->leaks);
@@ -369,6 +368,18 @@ static void check_print_json(BlockDriverState *bs, const char *filename,
     }
     if (r->corruptions_fixed) {
         printf("    \"corruptions-fixed\": %d,\n", r->corruptions_fixed);
+    }
+    if (r->allocated_clusters) {
+        printf("    \"allocated-clusters\": %" PRId64 ",\n",
+               r->allocated_clusters);
+    }
+    if (r->fragmented_clusters) {
+        printf("    \"fragmented-clusters\": %" PRId64 ",\n",
+               r->fragmented_clusters);
+    }
+    if (r->compressed_clusters) {
+        printf("    \"compressed-clusters\": %" PRId64 ",\n",
+               r->compressed_clusters);
     }
     printf("    \"filename\": \"%s\",\n", filename);
     printf("    \"format\": \"%s\"\n}\n", bs->drv->format_name);
@@ -492,7 +503,7 @@ static int img_check(int argc, char **argv)
     }
     BdrvCheckResult r;
     int ret = run_check(bs, &r, fix);
-    if (!quiet && !json) {
+    if (!quiet) {
         fputs(r.messages->str, stderr);
     }
     if (fix && ret == 0 && (r.corruptions_fixed || r.leaks_fixed)) {
@@ -505,7 +516,7 @@ static int img_check(int argc, char **argv)
         }
         g_string_free(r.messages, true);
         ret = run_check(bs, &r, 0);
-        if (!quiet && !json) {
+        if (!quiet) {
             fputs(r.messages->str, stderr);
         }
         r.leaks_fixed = first.leaks_fixed;

@@ -194,9 +194,8 @@ int main(int argc, char **argv)
     Error *err = NULL;
     BlockDriverState *bs = bdrv_open(argv[optind], fmt, NULL, flags, &err);
     if (!bs) {
-        error_report("can't open device %s: %s", argv[optind],
-                     error_get_pretty(err));
-        error_free(err);
+        error_prepend(&err, "can't open device %s: ", argv[optind]);
+        error_report_err(err);
         return 1;
     }
     int ret = 0;

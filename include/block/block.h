@@ -173,6 +173,9 @@ BlockDriverState *bdrv_open(const char *filename, const char *fmt,
 BlockDriverState *bdrv_open_protocol(const char *filename, Opts *options,
                                      int flags, Error **errp);
 void bdrv_unref(BlockDriverState *bs);
+/* Takes the image locks of a file node, QEMU's way, for its format. */
+bool bdrv_file_lock(BlockDriverState *bs, bool format_exclusive,
+                    Error **errp);
 void bdrv_ref(BlockDriverState *bs);
 bool bdrv_open_backing(BlockDriverState *bs, Error **errp);
 
