@@ -563,7 +563,24 @@ int qcow2_pwrite_zeroes(BlockDriverState *bs, uint64_t offset,
     return ret;
 }
 
+static int discard(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                   bool full);
+
 int qcow2_pdiscard(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
+{
+    return discard(bs, offset, bytes, false);
+}
+
+/* Everything unallocated: reads fall through to the backing file again
+ * (commit empties the top this way). */
+int qcow2_make_empty(BlockDriverState *bs)
+{
+    BDRVQcow2State *s = bs->opaque;
+    return discard(bs, 0, s->size, true);
+}
+
+static int discard(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                   bool full)
 {
     BDRVQcow2State *s = bs->opaque;
     if (offset + bytes > s->size || offset + bytes < offset) {
@@ -580,7 +597,7 @@ int qcow2_pdiscard(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
         if (ret < 0 || entry_type(s, e) == CL_UNALLOC) {
             continue;
         }
-        if (bs->backing) {
+        if (bs->backing && !full) {
             /* Discarded must not expose the backing file's data. */
             if (s->version >= 3) {
                 ret = replace_l2_entry(bs, vc, QCOW_OFLAG_ZERO, e);

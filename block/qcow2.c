@@ -699,6 +699,7 @@ const BlockDriver bdrv_qcow2 = {
     .pwrite = qcow2_pwrite,
     .pwrite_zeroes = qcow2_pwrite_zeroes,
     .pdiscard = qcow2_pdiscard,
+    .make_empty = qcow2_make_empty,
     .flush = qcow2_flush,
     .getlength = qcow2_getlength,
     .truncate = qcow2_truncate,
@@ -710,5 +711,8 @@ const BlockDriver bdrv_qcow2 = {
     .get_cluster_size = qcow2_get_cluster_size,
     .write_compressed = qcow2_write_compressed,
     .snapshot_list = qcow2_snapshot_list,
+    .snapshot_create = qcow2_snapshot_create,
+    .snapshot_apply = qcow2_snapshot_apply,
+    .snapshot_delete = qcow2_snapshot_delete,
     .change_backing_file = qcow2_change_backing_file,
 };

@@ -178,6 +178,7 @@ int qcow2_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
 int qcow2_pwrite_zeroes(BlockDriverState *bs, uint64_t offset,
                         uint64_t bytes, int flags);
 int qcow2_pdiscard(BlockDriverState *bs, uint64_t offset, uint64_t bytes);
+int qcow2_make_empty(BlockDriverState *bs);
 int qcow2_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                        uint64_t *pnum, uint64_t *map,
                        BlockDriverState **file);
@@ -203,6 +204,12 @@ ssize_t qcow2_compress(int type, const uint8_t *in, size_t in_len,
 bool qcow2_read_snapshots(BlockDriverState *bs, Error **errp);
 void qcow2_free_snapshots(BDRVQcow2State *s);
 int qcow2_snapshot_list(BlockDriverState *bs, QEMUSnapshotInfo **list);
+bool qcow2_snapshot_create(BlockDriverState *bs, const char *name,
+                           Error **errp);
+bool qcow2_snapshot_apply(BlockDriverState *bs, const char *name,
+                          Error **errp);
+bool qcow2_snapshot_delete(BlockDriverState *bs, const char *name,
+                           Error **errp);
 
 static inline uint64_t qcow2_align(BDRVQcow2State *s, uint64_t v)
 {

@@ -87,13 +87,13 @@ static void spec_human(GString *o, ImageInfoSpecific *d, int depth)
     }
 }
 
-static void snapshot_header(GString *o)
+void img_snapshot_header(GString *o)
 {
     g_string_append_printf(o, "%-10s%-17s%8s%20s%13s%11s\n", "ID", "TAG",
                            "VM SIZE", "DATE", "VM CLOCK", "ICOUNT");
 }
 
-static void snapshot_line(GString *o, QEMUSnapshotInfo *sn)
+void img_snapshot_line(GString *o, QEMUSnapshotInfo *sn)
 {
     char date[32];
     time_t t = sn->date_sec;
@@ -102,7 +102,7 @@ static void snapshot_line(GString *o, QEMUSnapshotInfo *sn)
     strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm);
     uint64_t secs = sn->vm_clock_nsec / 1000000000ull;
     char clock[32];
-    snprintf(clock, sizeof(clock), "%04" PRIu64 ":%02" PRIu64 ":%02" PRIu64
+    snprintf(clock, sizeof(clock), "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64
              ".%03" PRIu64, secs / 3600, (secs / 60) % 60, secs % 60,
              (sn->vm_clock_nsec / 1000000) % 1000);
     g_autofree char *vmsize = sn->vm_state_size
@@ -213,9 +213,9 @@ static void info_one(GString *o, BlockDriverState *bs, bool json,
         }
         if (nsn > 0) {
             g_string_append(o, "Snapshot list:\n");
-            snapshot_header(o);
+            img_snapshot_header(o);
             for (int i = 0; i < nsn; i++) {
-                snapshot_line(o, &sns[i]);
+                img_snapshot_line(o, &sns[i]);
             }
         }
         if (spec) {

@@ -110,7 +110,14 @@ static void help(void)
 "  create [-q] [-f fmt] [-b backing_file [-F backing_fmt]] [-u] [-o options]\n"
 "          filename [size]\n"
 "  info [-f fmt] [--output=ofmt] [--backing-chain] [-U] filename\n"
+"  commit [-q] [-f fmt] [-b base] [-d] [-p] filename\n"
+"  dd [-f fmt] [-O output_fmt] [bs=block_size] [count=blocks] [skip=blocks]\n"
+"          if=input of=output\n"
 "  map [-f fmt] [--output=ofmt] [-U] filename\n"
+"  rebase [-f fmt] [-p] [-q] [-u] [-U] -b backing_file [-F backing_fmt]\n"
+"          filename\n"
+"  snapshot [-q] [-l | -a snapshot | -c snapshot | -d snapshot] [-U]\n"
+"          filename\n"
 "  resize [-f fmt] [-q] [--shrink] [--preallocation=prealloc] filename\n"
 "          [+ | -]size\n"
 "\n"
@@ -653,12 +660,16 @@ typedef struct ImgCmd {
 
 static const ImgCmd cmds[] = {
     { "check", img_check },
+    { "commit", img_commit },
     { "compare", img_compare },
     { "convert", img_convert },
     { "create", img_create },
+    { "dd", img_dd },
     { "info", img_info },
     { "map", img_map },
+    { "rebase", img_rebase },
     { "resize", img_resize },
+    { "snapshot", img_snapshot },
 };
 
 int main(int argc, char **argv)

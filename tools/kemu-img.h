@@ -16,7 +16,14 @@ KEMU_NORETURN void img_error_exit(const char *fmt, ...) KEMU_PRINTF(1, 2);
 /* "?" or "help" given to -o: list the format's options. */
 bool img_print_create_opts(const char *fmt);
 
+void img_snapshot_header(GString *o);
+void img_snapshot_line(GString *o, QEMUSnapshotInfo *sn);
+
 int img_info(int argc, char **argv);
+int img_snapshot(int argc, char **argv);
+int img_rebase(int argc, char **argv);
+int img_commit(int argc, char **argv);
+int img_dd(int argc, char **argv);
 int img_convert(int argc, char **argv);
 int img_compare(int argc, char **argv);
 int img_map(int argc, char **argv);

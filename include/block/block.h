@@ -96,6 +96,8 @@ struct BlockDriver {
     int (*pwrite_zeroes)(BlockDriverState *bs, uint64_t offset,
                          uint64_t bytes, int flags);
     int (*pdiscard)(BlockDriverState *bs, uint64_t offset, uint64_t bytes);
+    /* Deallocate everything (reads go to the backing file again). */
+    int (*make_empty)(BlockDriverState *bs);
     int (*flush)(BlockDriverState *bs);
     int64_t (*getlength)(BlockDriverState *bs);
     int64_t (*get_allocated_size)(BlockDriverState *bs);

@@ -271,3 +271,111 @@ class KillNine(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@needs_qemu
+class ChainCommands(unittest.TestCase):
+    """snapshot, rebase, commit and dd: results checked by QEMU."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.d = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def p(self, name):
+        return os.path.join(self.d, name)
+
+    def clean(self, path):
+        r = qimg("check", path)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    def test_snapshots(self):
+        img = self.p("s.qcow2")
+        kimg("create", "-q", "-f", "qcow2", "-o", "cluster_size=4096", img,
+             "8M", check=True)
+        kio("-c", "write -P 1 0 1M", img, check=True)
+        kimg("snapshot", "-c", "s1", img, check=True)
+        self.clean(img)
+        kio("-c", "write -P 2 4k 8k", "-c", "write -P 3 2M 64k", img,
+            check=True)
+        self.clean(img)
+        kimg("snapshot", "-c", "s2", img, check=True)
+        self.assertEqual(kimg("snapshot", "-l", img).stdout,
+                         qimg("snapshot", "-l", img).stdout)
+        kimg("snapshot", "-a", "s1", img, check=True)
+        self.clean(img)
+        qio("-r", "-c", "read -P 1 0 1M", "-c", "read -P 0 2M 64k", img,
+            check=True)
+        kimg("snapshot", "-d", "s1", img, check=True)
+        self.clean(img)
+        kimg("snapshot", "-a", "2", img, check=True)
+        qio("-r", "-c", "read -P 2 4k 8k", "-c", "read -P 3 2M 64k", img,
+            check=True)
+        kimg("snapshot", "-d", "s2", img, check=True)
+        self.clean(img)
+        self.assertEqual(kimg("snapshot", "-l", img).stdout, "")
+        # QEMU applies what kemu made, and the reverse
+        kimg("snapshot", "-c", "k", img, check=True)
+        kio("-c", "write -P 9 0 4k", img, check=True)
+        qimg("snapshot", "-a", "k", img, check=True)
+        qio("-r", "-c", "read -P 2 4k 8k", img, check=True)
+        r = kimg("snapshot", "-d", "nosuch", img)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr, "kemu-img: Could not delete snapshot "
+                                   "'nosuch': snapshot not found\n")
+
+    def test_rebase_commit(self):
+        base, mid, top = self.p("base.qcow2"), self.p("mid.qcow2"), \
+            self.p("top.qcow2")
+        kimg("create", "-q", "-f", "qcow2", base, "4M", check=True)
+        kio("-c", "write -P 1 0 2M", base, check=True)
+        kimg("create", "-q", "-f", "qcow2", "-b", "base.qcow2", "-F",
+             "qcow2", mid, check=True)
+        kio("-c", "write -P 2 1M 512k", mid, check=True)
+        kimg("create", "-q", "-f", "qcow2", "-b", "mid.qcow2", "-F",
+             "qcow2", top, check=True)
+        kio("-c", "write -P 3 0 64k", top, check=True)
+        ref = self.p("ref.raw")
+        qimg("convert", "-O", "raw", top, ref, check=True)
+        # safe rebase onto base: mid's data must move into top
+        kimg("rebase", "-b", "base.qcow2", "-F", "qcow2", top, check=True)
+        self.clean(top)
+        info = json.loads(qimg("info", "--output=json", top).stdout)
+        self.assertEqual(info["backing-filename"], "base.qcow2")
+        self.assertEqual(qimg("compare", top, ref).returncode, 0)
+        # commit top into base: base then holds the whole content
+        r = kimg("commit", top, check=True)
+        self.assertEqual(r.stdout, "Image committed.\n")
+        self.clean(base)
+        self.clean(top)
+        self.assertEqual(qimg("compare", base, ref).returncode, 0)
+        self.assertEqual(qimg("compare", top, ref).returncode, 0)
+        # rebase onto nothing: top becomes standalone
+        kimg("rebase", "-b", "", top, check=True)
+        self.assertNotIn("backing-filename",
+                         json.loads(qimg("info", "--output=json",
+                                         top).stdout))
+        self.assertEqual(qimg("compare", top, ref).returncode, 0)
+        r = kimg("commit", top)
+        self.assertEqual(r.stderr,
+                         "kemu-img: Image does not have a backing file\n")
+
+    def test_dd(self):
+        src = self.p("src.qcow2")
+        qimg("create", "-q", "-f", "qcow2", src, "1M", check=True)
+        qio("-c", "write -P 5 4k 12k", src, check=True)
+        for args in (["bs=4k", "count=2"], ["bs=4k", "skip=1"], []):
+            for tool, out in (("qemu-img", "q"), (KEMU_IMG, "k")):
+                subprocess.run([tool, "dd", "-O", "qcow2", f"if={src}",
+                                f"of={self.p(out)}"] + args, check=True)
+            self.clean(self.p("k"))
+            self.assertEqual(
+                qimg("compare", self.p("q"), self.p("k")).returncode, 0, args)
+            sizes = [json.loads(qimg("info", "--output=json",
+                                     self.p(n)).stdout)["virtual-size"]
+                     for n in ("q", "k")]
+            self.assertEqual(sizes[0], sizes[1], args)
+            os.unlink(self.p("q"))
+            os.unlink(self.p("k"))
