@@ -25,6 +25,7 @@ check-quick: all
 
 bench: deps all
 	python3 bench/run.py --build $(BUILD)
+	python3 bench/block.py --build $(BUILD)
 
 demo: deps all
 	scripts/demo.sh $(BUILD)
