@@ -154,6 +154,9 @@ BlockDriverState *bdrv_open(const char *filename, const char *fmt,
     if (!drv->open(bs, options, flags, &local_err)) {
         error_prepend(&local_err, "Could not open '%s': ", filename);
         error_propagate(errp, local_err);
+        if (drv->close) {
+            drv->close(bs);     /* frees what open got to */
+        }
         bdrv_unref(file);
         g_free(bs->opaque);
         g_free(bs);

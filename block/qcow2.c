@@ -310,7 +310,7 @@ static bool qcow2_open(BlockDriverState *bs, Opts *options, int flags,
     }
     s->version = be32_get(hdr + 4);
     if (s->version < 2 || s->version > 3) {
-        error_setg(errp, "Unsupported qcow2 version %d", s->version);
+        error_setg(errp, "Unsupported qcow2 version %u", be32_get(hdr + 4));
         return false;
     }
     s->cluster_bits = be32_get(hdr + 20);
@@ -341,7 +341,9 @@ static bool qcow2_open(BlockDriverState *bs, Opts *options, int flags,
         s->incompatible_features = be64_get(hdr + 72);
         s->compatible_features = be64_get(hdr + 80);
         s->autoclear_features = be64_get(hdr + 88);
-        s->refcount_order = be32_get(hdr + 96);
+        /* Unsigned before any range check: 0xffffffff is not -1. */
+        uint32_t order = be32_get(hdr + 96);
+        s->refcount_order = order > 6 ? 7 : (int)order;
         s->header_length = be32_get(hdr + 100);
         if (s->header_length < 104 || (s->header_length & 7) ||
             s->header_length > s->cluster_size) {

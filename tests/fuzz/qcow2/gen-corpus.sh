@@ -41,6 +41,9 @@ a = bytearray(img); a[36:40] = b"\xff\xff\xff\xff"
 open(d + "/h-l1size.qcow2", "wb").write(a)
 b = bytearray(img); b[96:100] = (9).to_bytes(4, "big")
 open(d + "/h-order.qcow2", "wb").write(b)
+# 0xffffffff once became a negative shift (found by the hostile corpus)
+b[96:100] = (0xffffffff).to_bytes(4, "big")
+open(d + "/h-order-max.qcow2", "wb").write(b)
 c = bytearray(img)
 l1 = struct.unpack_from(">Q", c, 40)[0]
 l2 = struct.unpack_from(">Q", c, l1)[0] & 0x00fffffffffffe00
