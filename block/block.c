@@ -56,7 +56,22 @@ static BlockDriverState *bdrv_new(const BlockDriver *drv, const char *filename,
     bs->open_flags = flags;
     bs->read_only = !(flags & BDRV_O_RDWR);
     bs->refcnt = 1;
+    co_mutex_init(&bs->lock);
     return bs;
+}
+
+static void req_lock(BlockDriverState *bs)
+{
+    if (bs->drv->serialize) {
+        co_mutex_lock(&bs->lock);
+    }
+}
+
+static void req_unlock(BlockDriverState *bs)
+{
+    if (bs->drv->serialize) {
+        co_mutex_unlock(&bs->lock);
+    }
 }
 
 static const char *protocol_of(const char *filename)
@@ -247,7 +262,10 @@ int bdrv_pread(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
     if (!bytes) {
         return 0;
     }
-    return bs->drv->pread(bs, offset, bytes, buf);
+    req_lock(bs);
+    int ret = bs->drv->pread(bs, offset, bytes, buf);
+    req_unlock(bs);
+    return ret;
 }
 
 int bdrv_pwrite_flags(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
@@ -270,7 +288,9 @@ int bdrv_pwrite_flags(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
             return -EPERM;
         }
     }
+    req_lock(bs);
     int ret = bs->drv->pwrite(bs, offset, bytes, buf, flags);
+    req_unlock(bs);
     if (ret == 0 && offset + bytes > bs->wr_highest_offset) {
         bs->wr_highest_offset = offset + bytes;
     }
@@ -293,7 +313,9 @@ int bdrv_pwrite_zeroes(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
         return 0;
     }
     if (bs->drv->pwrite_zeroes) {
+        req_lock(bs);
         int ret = bs->drv->pwrite_zeroes(bs, offset, bytes, flags);
+        req_unlock(bs);
         if (ret != -ENOTSUP) {
             return ret;
         }
@@ -302,12 +324,14 @@ int bdrv_pwrite_zeroes(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
     size_t chunk = MIN(bytes, 1 * MiB);
     void *zero = g_malloc0(chunk);
     int ret = 0;
+    req_lock(bs);
     while (bytes && ret == 0) {
         uint64_t n = MIN(bytes, chunk);
         ret = bs->drv->pwrite(bs, offset, n, zero, 0);
         offset += n;
         bytes -= n;
     }
+    req_unlock(bs);
     g_free(zero);
     return ret;
 }
@@ -320,7 +344,10 @@ int bdrv_pdiscard(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
     if (!bs->drv->pdiscard || !bytes) {
         return 0;
     }
-    return bs->drv->pdiscard(bs, offset, bytes);
+    req_lock(bs);
+    int ret = bs->drv->pdiscard(bs, offset, bytes);
+    req_unlock(bs);
+    return ret;
 }
 
 int bdrv_flush(BlockDriverState *bs)
@@ -328,7 +355,9 @@ int bdrv_flush(BlockDriverState *bs)
     if (!bs || bs->read_only) {
         return 0;
     }
+    req_lock(bs);
     int ret = bs->drv->flush ? bs->drv->flush(bs) : 0;
+    req_unlock(bs);
     if (ret == 0 && bs->file) {
         ret = bdrv_flush(bs->file);
     }
@@ -362,7 +391,10 @@ bool bdrv_truncate(BlockDriverState *bs, int64_t offset, bool exact,
         error_setg(errp, "Image is read-only");
         return false;
     }
-    if (!bs->drv->truncate(bs, offset, exact, prealloc, errp)) {
+    req_lock(bs);
+    bool ok = bs->drv->truncate(bs, offset, exact, prealloc, errp);
+    req_unlock(bs);
+    if (!ok) {
         return false;
     }
     int64_t len = bs->drv->getlength(bs);
@@ -390,7 +422,9 @@ int bdrv_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
         *pnum = bytes;
         return BDRV_BLOCK_DATA | BDRV_BLOCK_ALLOCATED;
     }
+    req_lock(bs);
     int ret = bs->drv->block_status(bs, offset, bytes, pnum, map, file);
+    req_unlock(bs);
     if (ret >= 0 && *pnum == 0) {
         *pnum = MIN(bytes, 512);
     }

@@ -11,6 +11,7 @@
 #include "util/osdep.h"
 #include "block/block.h"
 #include "block/write-log.h"
+#include "block/aio.h"
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/ioctl.h>
@@ -143,8 +144,8 @@ static void file_close(BlockDriverState *bs)
     }
 }
 
-static int file_pread(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
-                      void *buf)
+static int file_pread_sync(BlockDriverState *bs, uint64_t offset,
+                           uint64_t bytes, void *buf)
 {
     BDRVFileState *s = bs->opaque;
     uint8_t *p = buf;
@@ -168,8 +169,8 @@ static int file_pread(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
     return 0;
 }
 
-static int file_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
-                       const void *buf, int flags)
+static int file_pwrite_sync(BlockDriverState *bs, uint64_t offset,
+                            uint64_t bytes, const void *buf, int flags)
 {
     BDRVFileState *s = bs->opaque;
     const uint8_t *p = buf;
@@ -232,7 +233,7 @@ static int file_pdiscard(BlockDriverState *bs, uint64_t offset,
     return 0;   /* discard is advisory */
 }
 
-static int file_flush(BlockDriverState *bs)
+static int file_flush_sync(BlockDriverState *bs)
 {
     BDRVFileState *s = bs->opaque;
     if (bs->open_flags & BDRV_O_NO_FLUSH) {
@@ -243,6 +244,52 @@ static int file_flush(BlockDriverState *bs)
     }
     write_log_record('F', 0, 0, NULL);
     return 0;
+}
+
+/*
+ * In a coroutine the system call goes to a worker thread and the
+ * coroutine yields until it is done; outside, it runs here.
+ */
+typedef struct FileReq {
+    BlockDriverState *bs;
+    uint64_t offset, bytes;
+    void *buf;
+    int flags;
+    char op;
+} FileReq;
+
+static int file_req_run(void *opaque)
+{
+    FileReq *r = opaque;
+    switch (r->op) {
+    case 'r':
+        return file_pread_sync(r->bs, r->offset, r->bytes, r->buf);
+    case 'w':
+        return file_pwrite_sync(r->bs, r->offset, r->bytes, r->buf,
+                                r->flags);
+    default:
+        return file_flush_sync(r->bs);
+    }
+}
+
+static int file_pread(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                      void *buf)
+{
+    FileReq r = { bs, offset, bytes, buf, 0, 'r' };
+    return block_aio_run_in_worker(file_req_run, &r);
+}
+
+static int file_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                       const void *buf, int flags)
+{
+    FileReq r = { bs, offset, bytes, (void *)buf, flags, 'w' };
+    return block_aio_run_in_worker(file_req_run, &r);
+}
+
+static int file_flush(BlockDriverState *bs)
+{
+    FileReq r = { bs, 0, 0, NULL, 0, 'f' };
+    return block_aio_run_in_worker(file_req_run, &r);
 }
 
 static int64_t file_getlength(BlockDriverState *bs)
@@ -302,7 +349,7 @@ static bool file_truncate(BlockDriverState *bs, int64_t offset, bool exact,
         size_t chunk = 1 * MiB;
         g_autofree void *zero = g_malloc0(chunk);
         for (int64_t o = cur; o < offset; o += chunk) {
-            int ret = file_pwrite(bs, o, MIN((int64_t)chunk, offset - o),
+            int ret = file_pwrite_sync(bs, o, MIN((int64_t)chunk, offset - o),
                                   zero, 0);
             if (ret < 0) {
                 error_setg_errno(errp, -ret, "Could not write zeros for "

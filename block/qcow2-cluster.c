@@ -507,7 +507,12 @@ int qcow2_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
         ret = qcow2_process_frees(bs);
     }
     if (ret == 0 && (flags & BDRV_REQ_FUA)) {
-        ret = bdrv_flush(bs);
+        /* Not bdrv_flush(bs): this request already holds bs's lock. */
+        ret = qcow2_flush_caches(bs);
+        if (ret == 0) {
+            s->need_sync = true;
+            ret = qcow2_sync(bs);
+        }
     }
     return ret;
 }

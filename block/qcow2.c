@@ -694,6 +694,7 @@ const BlockDriver bdrv_qcow2 = {
     .format_name = "qcow2",
     .instance_size = sizeof(BDRVQcow2State),
     .supports_backing = true,
+    .serialize = true,
     .probe = qcow2_probe,
     .open = qcow2_open,
     .close = qcow2_close,

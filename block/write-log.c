@@ -5,6 +5,8 @@
 #include <fcntl.h>
 
 static int log_fd = -2;     /* -2: not looked at yet, -1: off */
+/* Records from worker threads must not interleave. */
+static GMutex log_lock;
 
 static int log_open(void)
 {
@@ -35,8 +37,10 @@ static void put(int fd, const void *p, size_t n)
 void write_log_record(char op, uint64_t offset, uint64_t len,
                       const void *data)
 {
+    g_mutex_lock(&log_lock);
     int fd = log_open();
     if (fd < 0) {
+        g_mutex_unlock(&log_lock);
         return;
     }
     uint8_t h[17];
@@ -49,6 +53,7 @@ void write_log_record(char op, uint64_t offset, uint64_t len,
     if (op == 'W') {
         put(fd, data, len);
     }
+    g_mutex_unlock(&log_lock);
 }
 
 void write_log_mark(uint64_t n)

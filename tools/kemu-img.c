@@ -102,6 +102,9 @@ static void help(void)
 "\n"
 "Commands:\n"
 "\n"
+"  bench [-c count] [-d depth] [-f fmt] [--flush-interval=N] [-n] [-o offset]\n"
+"          [--pattern=N] [-q] [-s buffer_size] [-S step] [-t cache] [-w] [-U]\n"
+"          filename\n"
 "  check [-q] [-f fmt] [--output=ofmt] [-r [leaks | all]] [-U] filename\n"
 "  compare [-f fmt] [-F fmt] [-q] [-s] [-U] filename1 filename2\n"
 "  convert [-c] [-f fmt] [-O output_fmt] [-o options] [-p] [-q] [-n]\n"
@@ -659,6 +662,7 @@ typedef struct ImgCmd {
 } ImgCmd;
 
 static const ImgCmd cmds[] = {
+    { "bench", img_bench },
     { "check", img_check },
     { "commit", img_commit },
     { "compare", img_compare },

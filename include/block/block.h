@@ -11,6 +11,7 @@
 
 #include "util/error.h"
 #include "util/opts.h"
+#include "util/coroutine-lock.h"
 
 typedef struct BlockDriver BlockDriver;
 typedef struct BlockDriverState BlockDriverState;
@@ -83,6 +84,9 @@ struct BlockDriver {
     size_t instance_size;
     bool is_protocol;
     bool supports_backing;
+    /* One request at a time (metadata caches are not shared safely
+     * between coroutines that yield in the middle of an update). */
+    bool serialize;
     /* Score how much buf (the file's first bytes) looks like this format. */
     int (*probe)(const uint8_t *buf, int len, const char *filename);
     /* Protocol drivers open the filename; format drivers read bs->file. */
@@ -157,6 +161,7 @@ struct BlockDriverState {
     uint64_t total_bytes;           /* cached virtual size */
     uint64_t wr_highest_offset;
     int refcnt;
+    CoMutex lock;                   /* for drivers that serialize */
 };
 
 /* Registry. */

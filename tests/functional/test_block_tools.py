@@ -379,3 +379,36 @@ class ChainCommands(unittest.TestCase):
             self.assertEqual(sizes[0], sizes[1], args)
             os.unlink(self.p("q"))
             os.unlink(self.p("k"))
+
+
+@needs_qemu
+class Bench(unittest.TestCase):
+    """kemu-img bench: qemu-img's first line, its checks, and the data a
+    write run leaves (its pattern) is really in the image."""
+
+    def test_bench(self):
+        with tempfile.TemporaryDirectory() as d:
+            for fmt in ("raw", "qcow2"):
+                img = os.path.join(d, f"b.{fmt}")
+                kimg("create", "-q", "-f", fmt, img, "16M", check=True)
+                for args in (["-c", "500", "-d", "4"],
+                             ["-c", "300", "-d", "8", "-w", "-s", "64k",
+                              "-S", "128k", "-o", "4096", "--pattern=0x5c"],
+                             ["-c", "100", "-w", "--flush-interval=64",
+                              "-d", "32"]):
+                    k = kimg("bench", "-f", fmt, *args, img)
+                    q = qimg("bench", "-f", fmt, *args, img)
+                    self.assertEqual(k.returncode, q.returncode, args)
+                    self.assertEqual(k.stdout.splitlines()[0],
+                                     q.stdout.splitlines()[0], args)
+                    self.assertTrue(k.stdout.splitlines()[1].startswith(
+                        "Run completed in "), k.stdout)
+                kimg("bench", "-f", fmt, "-c", "200", "-d", "16", "-w",
+                     "-s", "4k", "--pattern=0x77", img, check=True)
+                qio("-f", fmt, "-r", "-c", "read -P 0x77 0 800k", img,
+                    check=True)
+                if fmt == "qcow2":
+                    self.assertEqual(qimg("check", img).returncode, 0)
+                r = kimg("bench", "-c", "10", "-w", "--flush-interval=5", img)
+                self.assertEqual(r.stderr, "kemu-img: Flush interval can't "
+                                           "be smaller than depth\n")
