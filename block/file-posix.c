@@ -275,6 +275,13 @@ static int file_req_run(void *opaque)
 static int file_pread(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                       void *buf)
 {
+    BDRVFileState *s = bs->opaque;
+    if (!(bs->open_flags & BDRV_O_AIO_THREADS)) {
+        int ret = block_aio_uring_rw(s->fd, false, buf, bytes, offset);
+        if (ret != -ENOTSUP) {
+            return ret;
+        }
+    }
     FileReq r = { bs, offset, bytes, buf, 0, 'r' };
     return block_aio_run_in_worker(file_req_run, &r);
 }
@@ -282,12 +289,33 @@ static int file_pread(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
 static int file_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                        const void *buf, int flags)
 {
+    BDRVFileState *s = bs->opaque;
+    if (!(bs->open_flags & BDRV_O_AIO_THREADS) && !(flags & BDRV_REQ_FUA) &&
+        block_aio_uring_available()) {
+        write_log_record('W', offset, bytes, buf);
+        int ret = block_aio_uring_rw(s->fd, true, (void *)buf, bytes,
+                                     offset);
+        if (ret != -ENOTSUP) {
+            return ret;
+        }
+        /* The ring was full: the worker redoes the whole write. */
+    }
     FileReq r = { bs, offset, bytes, (void *)buf, flags, 'w' };
     return block_aio_run_in_worker(file_req_run, &r);
 }
 
 static int file_flush(BlockDriverState *bs)
 {
+    BDRVFileState *s = bs->opaque;
+    if (!(bs->open_flags & (BDRV_O_AIO_THREADS | BDRV_O_NO_FLUSH))) {
+        int ret = block_aio_uring_fsync(s->fd);
+        if (ret != -ENOTSUP) {
+            if (ret == 0) {
+                write_log_record('F', 0, 0, NULL);
+            }
+            return ret;
+        }
+    }
     FileReq r = { bs, 0, 0, NULL, 0, 'f' };
     return block_aio_run_in_worker(file_req_run, &r);
 }

@@ -89,9 +89,10 @@ int img_bench(int argc, char **argv)
         case 'f': fmt = optarg; break;
         case 'n': flags |= BDRV_O_NOCACHE; break;
         case 'i':
-            if (strcmp(optarg, "threads")) {
-                error_report("Invalid aio option: %s (kemu-img bench uses "
-                             "threads)", optarg);
+            if (!strcmp(optarg, "threads")) {
+                flags |= BDRV_O_AIO_THREADS;
+            } else if (strcmp(optarg, "io_uring") && strcmp(optarg, "native")) {
+                error_report("Invalid aio option: %s", optarg);
                 return 1;
             }
             break;

@@ -27,6 +27,7 @@ typedef struct BdrvCheckResult BdrvCheckResult;
 #define BDRV_O_CHECK         0x0080  /* opened by check: tolerate dirty/corrupt */
 #define BDRV_O_NO_IO         0x0100  /* metadata only (info) */
 #define BDRV_O_UNSHARE_WRITE 0x0200  /* a guest owns it: no other writer */
+#define BDRV_O_AIO_THREADS   0x0400  /* aio=threads: no io_uring */
 
 /* Request flags. */
 #define BDRV_REQ_MAY_UNMAP   0x1     /* zeroes may deallocate */
