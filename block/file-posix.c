@@ -25,8 +25,11 @@ static const char *const perm_names[] = {
     "consistent read", "write", "write unchanged", "resize",
 };
 
+#define DIRECT_ALIGN 4096    /* safe for O_DIRECT on any host fs/device */
+
 typedef struct BDRVFileState {
     int fd;
+    bool direct;
     int lock_fd;
     bool is_blockdev;
     bool use_lock;
@@ -85,6 +88,7 @@ static bool file_open(BlockDriverState *bs, Opts *options, int flags,
     if (flags & BDRV_O_NOCACHE) {
         oflags |= O_DIRECT;
     }
+    s->direct = flags & BDRV_O_NOCACHE;
     s->fd = open(bs->filename, oflags);
     if (s->fd < 0) {
         error_setg_errno(errp, errno, "Could not open '%s'", bs->filename);
@@ -144,8 +148,65 @@ static void file_close(BlockDriverState *bs)
     }
 }
 
+static bool is_aligned(BDRVFileState *s, uint64_t offset, uint64_t bytes,
+                       const void *buf)
+{
+    return !s->direct ||
+           !((offset | bytes | (uintptr_t)buf) & (DIRECT_ALIGN - 1));
+}
+
+static int file_pread_raw(BlockDriverState *bs, uint64_t offset,
+                          uint64_t bytes, void *buf);
+static int file_pwrite_raw(BlockDriverState *bs, uint64_t offset,
+                           uint64_t bytes, const void *buf);
+
+/*
+ * O_DIRECT wants aligned offsets, lengths and buffers: anything else goes
+ * through an aligned bounce buffer (writes read the edges first).
+ */
+static int bounce_rw(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                     void *buf, bool write)
+{
+    uint64_t start = offset & ~(uint64_t)(DIRECT_ALIGN - 1);
+    uint64_t end = ROUND_UP(offset + bytes, (uint64_t)DIRECT_ALIGN);
+    void *b;
+    if (posix_memalign(&b, DIRECT_ALIGN, end - start)) {
+        return -ENOMEM;
+    }
+    int ret = 0;
+    BDRVFileState *s = bs->opaque;
+    struct stat st;
+    off_t old_size = fstat(s->fd, &st) == 0 ? st.st_size : -1;
+    if (!write || start != offset || end != offset + bytes) {
+        ret = file_pread_raw(bs, start, end - start, b);
+    }
+    if (ret == 0 && write) {
+        memcpy((uint8_t *)b + (offset - start), buf, bytes);
+        ret = file_pwrite_raw(bs, start, end - start, b);
+        /* The aligned tail must not grow the file past what was asked. */
+        if (ret == 0 && old_size >= 0 && (uint64_t)old_size < end &&
+            ftruncate(s->fd, MAX((uint64_t)old_size, offset + bytes)) < 0) {
+            ret = -errno;
+        }
+    } else if (ret == 0) {
+        memcpy(buf, (uint8_t *)b + (offset - start), bytes);
+    }
+    free(b);
+    return ret;
+}
+
 static int file_pread_sync(BlockDriverState *bs, uint64_t offset,
                            uint64_t bytes, void *buf)
+{
+    BDRVFileState *s = bs->opaque;
+    if (!is_aligned(s, offset, bytes, buf)) {
+        return bounce_rw(bs, offset, bytes, buf, false);
+    }
+    return file_pread_raw(bs, offset, bytes, buf);
+}
+
+static int file_pread_raw(BlockDriverState *bs, uint64_t offset,
+                          uint64_t bytes, void *buf)
 {
     BDRVFileState *s = bs->opaque;
     uint8_t *p = buf;
@@ -169,12 +230,11 @@ static int file_pread_sync(BlockDriverState *bs, uint64_t offset,
     return 0;
 }
 
-static int file_pwrite_sync(BlockDriverState *bs, uint64_t offset,
-                            uint64_t bytes, const void *buf, int flags)
+static int file_pwrite_raw(BlockDriverState *bs, uint64_t offset,
+                           uint64_t bytes, const void *buf)
 {
     BDRVFileState *s = bs->opaque;
     const uint8_t *p = buf;
-    write_log_record('W', offset, bytes, buf);
     while (bytes) {
         ssize_t n = pwrite(s->fd, p, MIN(bytes, (uint64_t)1 << 30), offset);
         if (n < 0) {
@@ -186,6 +246,20 @@ static int file_pwrite_sync(BlockDriverState *bs, uint64_t offset,
         p += n;
         offset += n;
         bytes -= n;
+    }
+    return 0;
+}
+
+static int file_pwrite_sync(BlockDriverState *bs, uint64_t offset,
+                            uint64_t bytes, const void *buf, int flags)
+{
+    BDRVFileState *s = bs->opaque;
+    write_log_record('W', offset, bytes, buf);
+    int ret = is_aligned(s, offset, bytes, buf)
+              ? file_pwrite_raw(bs, offset, bytes, buf)
+              : bounce_rw(bs, offset, bytes, (void *)buf, true);
+    if (ret < 0) {
+        return ret;
     }
     if ((flags & BDRV_REQ_FUA) && fdatasync(s->fd) < 0) {
         return -errno;
@@ -276,7 +350,8 @@ static int file_pread(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                       void *buf)
 {
     BDRVFileState *s = bs->opaque;
-    if (!(bs->open_flags & BDRV_O_AIO_THREADS)) {
+    if (!(bs->open_flags & BDRV_O_AIO_THREADS) &&
+        is_aligned(s, offset, bytes, buf)) {
         int ret = block_aio_uring_rw(s->fd, false, buf, bytes, offset);
         if (ret != -ENOTSUP) {
             return ret;
@@ -291,7 +366,7 @@ static int file_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
 {
     BDRVFileState *s = bs->opaque;
     if (!(bs->open_flags & BDRV_O_AIO_THREADS) && !(flags & BDRV_REQ_FUA) &&
-        block_aio_uring_available()) {
+        is_aligned(s, offset, bytes, buf) && block_aio_uring_available()) {
         write_log_record('W', offset, bytes, buf);
         int ret = block_aio_uring_rw(s->fd, true, (void *)buf, bytes,
                                      offset);
