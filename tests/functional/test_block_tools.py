@@ -426,7 +426,7 @@ class CacheNone(unittest.TestCase):
                 f.write(os.urandom(3 << 20) + bytes(1 << 20) + b"x" * 1536)
             out = os.path.join(d, "o.qcow2")
             r = kimg("convert", "-t", "none", "-T", "none", "-O", "qcow2",
-                     "-o", "cluster_size=512", src, out)
+                     "-o", "cluster_size=4096", src, out)
             if "Invalid argument" in r.stderr:
                 self.skipTest("the scratch file system refuses O_DIRECT")
             self.assertEqual(r.returncode, 0, r.stderr)
