@@ -40,6 +40,7 @@ fuzz: deps
 bench: deps all
 	python3 bench/run.py --build $(BUILD)
 	python3 bench/tcg.py --build $(BUILD)
+	python3 bench/block.py --build $(BUILD)
 
 # Says first whether KVM or TCG will run the guest, and stops before
 # installing or building anything when neither can.
