@@ -77,6 +77,8 @@ static const char help_text[] =
 "\n"
 "Display options:\n"
 "-display none   no display (the only type available for now)\n"
+"-vga [std|none] the display card: standard VGA with Bochs VBE (the\n"
+"                default), or none\n"
 "-nographic      no display; the serial port goes to the terminal\n"
 "\n"
 "Boot image or kernel specific:\n"

@@ -24,6 +24,7 @@ static const VlOption vl_options[] = {
     { "bios", true, OPT_BIOS },
     { "nographic", false, OPT_NOGRAPHIC },
     { "display", true, OPT_DISPLAY },
+    { "vga", true, OPT_VGA },
     { "serial", true, OPT_SERIAL },
     { "chardev", true, OPT_CHARDEV },
     { "debugcon", true, OPT_DEBUGCON },

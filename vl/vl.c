@@ -53,6 +53,7 @@ typedef struct VlConfig {
     const char *kernel, *initrd, *append, *bios;
     bool nographic;
     const VlArg *display_arg;
+    const VlArg *vga_arg;
     GPtrArray *serials;           /* VlArg* */
     GPtrArray *monitors;          /* -monitor -mon -qmp -qmp-pretty */
     GPtrArray *chardevs, *devices, *objects, *globals;
@@ -155,6 +156,9 @@ static void collect(VlConfig *c, GPtrArray *args)
             break;
         case OPT_DISPLAY:
             c->display_arg = a;
+            break;
+        case OPT_VGA:
+            c->vga_arg = a;
             break;
         case OPT_SERIAL:
             g_ptr_array_add(c->serials, (gpointer)a);
@@ -327,6 +331,42 @@ static void setup_display(VlConfig *c, MachineState *ms)
         exit(1);
     }
     ms->graphics = false;
+}
+
+/* -vga TYPE: what the board's default display card is. */
+static void setup_vga(VlConfig *c, MachineState *ms)
+{
+    static const char *const unavailable[][2] = {
+        { "cirrus", "Cirrus VGA" }, { "vmware", "VMWare SVGA" },
+        { "qxl", "QXL VGA" }, { "virtio", "Virtio VGA" },
+        { "xenfb", "Xen paravirtualized framebuffer" },
+        { "tcx", "TCX framebuffer" }, { "cg3", "CG3 framebuffer" },
+    };
+    const char *type;
+
+    if (!c->vga_arg) {
+        return;
+    }
+    type = c->vga_arg->arg;
+    if (is_help(type)) {
+        printf("%-20s %s\n%-20s %s\n", "none", "no graphic card",
+               "std", "standard VGA (default)");
+        exit(0);
+    }
+    loc_push_option(c->vga_arg->typed, type);
+    for (size_t i = 0; i < ARRAY_SIZE(unavailable); i++) {
+        if (!strcmp(type, unavailable[i][0])) {
+            error_report("%s not available", unavailable[i][1]);
+            exit(1);
+        }
+    }
+    if (strcmp(type, "std") && strcmp(type, "none")) {
+        error_report("unknown vga type: %s", type);
+        exit(1);
+    }
+    loc_pop();
+    g_free(ms->vga_type);
+    ms->vga_type = g_strdup(type);
 }
 
 static void handle_help_requests(VlConfig *c)
@@ -666,6 +706,7 @@ static void configure_machine(VlConfig *c, MachineClass *mc,
     }
     ms->nodefaults = c->nodefaults;
     setup_display(c, ms);
+    setup_vga(c, ms);
 }
 
 /* ---- accelerators ---- */
