@@ -37,7 +37,11 @@ typedef struct PCIVGAState {
     bool owns_legacy;
 } PCIVGAState;
 
-OBJECT_DECLARE_SIMPLE_TYPE(PCIVGAState, PCI_VGA)
+/* Both types share this instance struct. */
+static inline PCIVGAState *PCI_VGA(void *obj)
+{
+    return (PCIVGAState *)PCI_DEVICE(obj);
+}
 
 /* Only one card can own ports 0x3b0-0x3df and the 0xa0000 window. */
 static PCIVGAState *legacy_owner;
