@@ -194,6 +194,7 @@ static const SchemaCommand schema_commands[] = {
       "filename:str,device?:str,head?:int,format?:ImageFormat" },
     { "send-key", "keys:[KeyValue],hold-time?:int" },
     { "input-send-event", "device?:str,head?:int,events:[InputEvent]" },
+    { "change-vnc-password", "password:str" },
     { "dump-guest-memory",
       "paging:bool,protocol:str,detach?:bool,begin?:int,length?:int,"
       "format?:DumpGuestMemoryFormat" },

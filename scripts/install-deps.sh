@@ -8,11 +8,11 @@ build_pkgs=(
     libglib2.0-dev libpixman-1-dev libsdl2-dev zlib1g-dev libzstd-dev
     liburing-dev libcap-ng-dev libslirp-dev libjson-glib-dev libpng-dev
     libzydis-dev libcapstone-dev linux-libc-dev
-    console-data
+    console-data nettle-dev
 )
 test_pkgs=(
     busybox-static seabios ovmf gdb qemu-utils qemu-system-x86 acpica-tools
-    cpio gzip socat telnet tmux
+    cpio gzip socat telnet tmux gvncviewer vncsnapshot
 )
 
 missing=()

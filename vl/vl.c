@@ -19,6 +19,7 @@
 #include "sysemu/runstate.h"
 #include "sysemu/sysemu.h"
 #include "target/i386/cpu.h"
+#include "ui/vnc.h"
 #include "util/log.h"
 #include "util/main-loop.h"
 #include <fcntl.h>
@@ -54,6 +55,7 @@ typedef struct VlConfig {
     bool nographic;
     const VlArg *display_arg;
     const VlArg *vga_arg;
+    const VlArg *vnc_arg;
     GPtrArray *serials;           /* VlArg* */
     GPtrArray *monitors;          /* -monitor -mon -qmp -qmp-pretty */
     GPtrArray *chardevs, *devices, *objects, *globals;
@@ -159,6 +161,9 @@ static void collect(VlConfig *c, GPtrArray *args)
             break;
         case OPT_VGA:
             c->vga_arg = a;
+            break;
+        case OPT_VNC:
+            c->vnc_arg = a;
             break;
         case OPT_SERIAL:
             g_ptr_array_add(c->serials, (gpointer)a);
@@ -1054,6 +1059,13 @@ int kemu_main(int argc, char **argv)
         fail(err);
     }
     qemu_devices_reset();
+    if (cfg.vnc_arg) {
+        loc_push_option(cfg.vnc_arg->typed, cfg.vnc_arg->arg);
+        if (!vnc_display_init(cfg.vnc_arg->arg, &err)) {
+            fail(err);
+        }
+        loc_pop();
+    }
 
     if (cfg.start_paused) {
         runstate_set(RUN_STATE_PRELAUNCH);

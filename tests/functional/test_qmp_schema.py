@@ -95,6 +95,7 @@ def calls(tmp):
         ("stop", None),
         ("screendump", {"filename": os.path.join(tmp, "screen.png"),
                         "format": "png"}),
+        ("change-vnc-password", {"password": "secret"}),
         ("send-key", {"keys": [{"type": "qcode", "data": "shift"},
                                {"type": "number", "data": 0x1e}],
                       "hold-time": 10}),
@@ -125,7 +126,8 @@ def calls(tmp):
 
 
 def fetch(prog):
-    q = test_qmp.Qmp(prog, [])
+    # A VNC server (listening nowhere) for change-vnc-password.
+    q = test_qmp.Qmp(prog, ["-vnc", "none,password=on"])
     try:
         assert q.cmd("qmp_capabilities") == {"return": {}}
         return q, {e["name"]: e for e in q.ret("query-qmp-schema")}
