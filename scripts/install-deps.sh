@@ -12,7 +12,8 @@ build_pkgs=(
 )
 test_pkgs=(
     busybox-static seabios ovmf gdb qemu-utils qemu-system-x86 acpica-tools
-    cpio gzip socat telnet tmux gvncviewer vncsnapshot
+    cpio gzip socat telnet tmux gvncviewer vncsnapshot libjpeg-turbo-progs
+    openssl
 )
 
 missing=()

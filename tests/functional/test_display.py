@@ -65,8 +65,9 @@ def read_ppm(path):
 
 
 def read_png(path):
-    """A minimal PNG reader for 8-bit RGB, non-interlaced (what kemu
-    writes): checks chunk CRCs and undoes the row filters."""
+    """A minimal PNG reader for 8-bit RGB or RGBA, non-interlaced (what
+    kemu and gvnccapture write): checks chunk CRCs, undoes the row
+    filters, returns RGB."""
     with open(path, "rb") as f:
         data = f.read()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -78,21 +79,22 @@ def read_png(path):
         assert zlib.crc32(kind + body) == crc, kind
         if kind == b"IHDR":
             w, h, depth, ctype, _, _, inter = struct.unpack(">IIBBBBB", body)
-            assert (depth, ctype, inter) == (8, 2, 0)
+            assert depth == 8 and ctype in (2, 6) and inter == 0
+            bpp = 3 if ctype == 2 else 4
         elif kind == b"IDAT":
             idat += body
         pos += 12 + n
     raw = zlib.decompress(idat)
-    stride = w * 3
+    stride = w * bpp
     out = bytearray()
     prev = bytearray(stride)
     for y in range(h):
         f = raw[y * (stride + 1)]
         line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
         for i in range(stride):
-            a = line[i - 3] if i >= 3 else 0
+            a = line[i - bpp] if i >= bpp else 0
             b = prev[i]
-            c = prev[i - 3] if i >= 3 else 0
+            c = prev[i - bpp] if i >= bpp else 0
             if f == 1:
                 line[i] = (line[i] + a) & 0xff
             elif f == 2:
@@ -104,7 +106,11 @@ def read_png(path):
                 pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
                 pr = a if pa <= pb and pa <= pc else b if pb <= pc else c
                 line[i] = (line[i] + pr) & 0xff
-        out += line
+        if bpp == 3:
+            out += line
+        else:
+            for i in range(0, stride, 4):
+                out += line[i:i + 3]
         prev = line
     return w, h, bytes(out)
 
