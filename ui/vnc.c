@@ -1171,9 +1171,9 @@ VncDisplay *vnc_display_new_detached(bool password, const char *pw)
     return vd;
 }
 
-VncClient *vnc_client_new_detached(VncDisplay *vd)
+VncClient *vnc_client_new_detached(VncDisplay *vd, bool websocket)
 {
-    return vnc_client_new(vd, -1, false);
+    return vnc_client_new(vd, -1, websocket);
 }
 
 GByteArray *vnc_client_take_output(VncClient *vc)

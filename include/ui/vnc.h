@@ -24,7 +24,7 @@ typedef struct VncDisplay VncDisplay;
 
 /* A server without listeners, for feeding bytes in tests. */
 VncDisplay *vnc_display_new_detached(bool password, const char *pw);
-VncClient *vnc_client_new_detached(VncDisplay *vd);
+VncClient *vnc_client_new_detached(VncDisplay *vd, bool websocket);
 /* Feeds client bytes; false once the client was dropped. */
 bool vnc_client_feed(VncClient *vc, const uint8_t *data, size_t len);
 /* Bytes the server queued for the client (taken by the caller). */
