@@ -2,8 +2,10 @@
 /*
  * RFB rectangle encodings (RFC 6143 section 7.7): raw, hextile (solid
  * tiles as background-only, others raw), zlib (raw data through one
- * zlib stream per client) and ZRLE (64x64 tiles, solid or raw, compact
- * 3-byte pixels where the format allows, through a second stream).
+ * zlib stream per client), ZRLE (64x64 tiles, solid or raw, compact
+ * 3-byte pixels where the format allows, through a second stream) and
+ * tight (rfbproto: fill for solid rectangles, else basic compression
+ * with the copy filter on zlib stream 0; no JPEG).
  * Pixels are converted from the surface's x8r8g8b8 to the client's
  * format.
  */
@@ -201,6 +203,65 @@ static void zrle_data(VncClient *vc, GByteArray *b, int x, int y, int w,
     deflate_to(&vc->zrle, b, plain);
 }
 
+/* Tight's pixel: R, G, B bytes for 24-bit depth true colour at 32 bpp,
+ * else the client's own pixel. */
+static bool tight_tpixel24(const VncPixelFormat *pf)
+{
+    return pf->bpp == 32 && pf->depth == 24 && pf->true_colour &&
+           pf->rmax == 255 && pf->gmax == 255 && pf->bmax == 255;
+}
+
+static void tight_pixels(VncClient *vc, GByteArray *b, const uint32_t *src,
+                         int n)
+{
+    if (!tight_tpixel24(&vc->pf)) {
+        vnc_write_pixels(vc, b, src, n);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        uint8_t rgb[3] = { src[i] >> 16, src[i] >> 8, src[i] };
+        g_byte_array_append(b, rgb, 3);
+    }
+}
+
+static void tight_data(VncClient *vc, GByteArray *b, int x, int y, int w,
+                       int h)
+{
+    g_autoptr(GByteArray) plain = g_byte_array_new();
+    uint32_t c;
+
+    if (solid(vc, x, y, w, h, &c)) {
+        vnc_put8(b, 0x80);                      /* fill */
+        tight_pixels(vc, b, &c, 1);
+        return;
+    }
+    for (int j = 0; j < h; j++) {
+        tight_pixels(vc, plain, row_ptr(vc, x, y + j), w);
+    }
+    vnc_put8(b, 0x00);                          /* basic, stream 0, copy */
+    if (plain->len < 12) {
+        g_byte_array_append(b, plain->data, plain->len);
+        return;
+    }
+    {
+        /* Compressed length in tight's 1-3 byte form. */
+        g_autoptr(GByteArray) z = g_byte_array_new();
+        uint32_t n;
+
+        zinit(&vc->tight, &vc->tight_ready);
+        deflate_to(&vc->tight, z, plain);
+        n = z->len - 4;
+        vnc_put8(b, (n & 0x7f) | (n > 0x7f ? 0x80 : 0));
+        if (n > 0x7f) {
+            vnc_put8(b, ((n >> 7) & 0x7f) | (n > 0x3fff ? 0x80 : 0));
+            if (n > 0x3fff) {
+                vnc_put8(b, n >> 14);
+            }
+        }
+        g_byte_array_append(b, z->data + 4, n);
+    }
+}
+
 void vnc_send_rect(VncClient *vc, int x, int y, int w, int h)
 {
     g_autoptr(GByteArray) b = g_byte_array_new();
@@ -220,6 +281,9 @@ void vnc_send_rect(VncClient *vc, int x, int y, int w, int h)
     case VNC_ENC_ZRLE:
         zrle_data(vc, b, x, y, w, h);
         break;
+    case VNC_ENC_TIGHT:
+        tight_data(vc, b, x, y, w, h);
+        break;
     default:
         raw_data(vc, b, x, y, w, h);
         break;
@@ -236,5 +300,9 @@ void vnc_encoders_free(VncClient *vc)
     if (vc->zrle_ready) {
         deflateEnd(&vc->zrle);
         vc->zrle_ready = false;
+    }
+    if (vc->tight_ready) {
+        deflateEnd(&vc->tight);
+        vc->tight_ready = false;
     }
 }

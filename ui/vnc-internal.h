@@ -8,6 +8,8 @@
 #include <zlib.h>
 
 #define VNC_TILE 16
+/* Longest run of tiles in one rectangle: tight allows 2048 pixels. */
+#define VNC_MAX_RUN (2048 / VNC_TILE)
 
 /* RFB encodings (RFC 6143 7.7, 7.8; rfbproto for the QEMU ones). */
 enum {
@@ -84,8 +86,8 @@ struct VncClient {
     bool size_changed;
     uint8_t *dirty;             /* one byte per 16x16 tile */
     int tiles_w, tiles_h;
-    z_stream zlib, zrle;
-    bool zlib_ready, zrle_ready;
+    z_stream zlib, zrle, tight;
+    bool zlib_ready, zrle_ready, tight_ready;
     int last_x, last_y;
     uint32_t buttons;
     char *peer;

@@ -103,26 +103,23 @@ static void vnc_send_update(VncClient *vc)
     int nrects = 0;
 
     for (int ty = 0; ty < vc->tiles_h; ty++) {
+        int run = 0;
         for (int tx = 0; tx < vc->tiles_w; tx++) {
-            if (vc->dirty[ty * vc->tiles_w + tx] &&
-                (tx == 0 || !vc->dirty[ty * vc->tiles_w + tx - 1])) {
+            if (!vc->dirty[ty * vc->tiles_w + tx]) {
+                run = 0;
+            } else if (run++ % VNC_MAX_RUN == 0) {
                 nrects++;
             }
         }
     }
-    if (!nrects || nrects > 0xffff) {
-        if (nrects) {
-            /* Too many runs for one message: send the whole screen. */
-            memset(vc->dirty, 0, (size_t)vc->tiles_w * vc->tiles_h);
-            vc->dirty[0] = 1;
-            vnc_put8(hdr, 0);
-            vnc_put8(hdr, 0);
-            vnc_put16(hdr, 1);
-            vnc_write_bytes(vc, hdr);
-            vnc_send_rect(vc, 0, 0, surf_w(vd), surf_h(vd));
-            vc->dirty[0] = 0;
-            vc->update_requested = false;
-        }
+    if (nrects > 0xffff) {
+        /* Too many runs for one message: whole rows instead, which
+         * makes at most tiles_h * tiles_w / VNC_MAX_RUN rectangles. */
+        memset(vc->dirty, 1, (size_t)vc->tiles_w * vc->tiles_h);
+        vnc_send_update(vc);
+        return;
+    }
+    if (!nrects) {
         return;
     }
     vnc_put8(hdr, 0);                   /* FramebufferUpdate */
@@ -138,7 +135,8 @@ static void vnc_send_update(VncClient *vc)
                 continue;
             }
             start = tx;
-            while (tx < vc->tiles_w && vc->dirty[ty * vc->tiles_w + tx]) {
+            while (tx < vc->tiles_w && tx - start < VNC_MAX_RUN &&
+                   vc->dirty[ty * vc->tiles_w + tx]) {
                 vc->dirty[ty * vc->tiles_w + tx] = 0;
                 tx++;
             }
@@ -441,6 +439,7 @@ static void vnc_set_encodings(VncClient *vc, const uint8_t *p, unsigned n)
         case VNC_ENC_HEXTILE:
         case VNC_ENC_ZLIB:
         case VNC_ENC_ZRLE:
+        case VNC_ENC_TIGHT:
             if (!chosen) {
                 vc->encoding = e;
                 chosen = true;

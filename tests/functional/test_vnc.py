@@ -74,6 +74,7 @@ class Rfb:
         self.buf = b""
         self.zlib = zlib.decompressobj()
         self.zrle = zlib.decompressobj()
+        self.tz = [zlib.decompressobj() for _ in range(4)]
         server = self.recv(12)
         assert server == b"RFB 003.008\n", server
         self.s.sendall(f"RFB {version}\n".encode())
@@ -166,6 +167,8 @@ class Rfb:
                 (n2,) = struct.unpack(">I", self.recv(4))
                 self.zrle_rect(x, y, w, h, self.zrle.decompress(
                     self.recv(n2)))
+            elif enc == 7:
+                self.tight(x, y, w, h)
             elif enc == -223:
                 self.w, self.h = w, h
                 self.fb = bytearray(w * h * 3)
@@ -194,6 +197,41 @@ class Rfb:
                 for j in range(th):
                     for i in range(tw):
                         self.put(tx + i, ty + j, bg)
+
+    def tight(self, x, y, w, h):
+        """Tight with 24-bit TPIXELs (R, G, B): fill and basic."""
+        ctl = self.recv(1)[0]
+        for i in range(4):
+            if ctl & (1 << i):
+                self.tz[i] = zlib.decompressobj()
+        ctl >>= 4
+        if ctl == 8:
+            rgb = self.recv(3)
+            for j in range(h):
+                for i in range(w):
+                    self.put(x + i, y + j, rgb)
+            return
+        assert ctl < 8, f"tight control {ctl:#x}"
+        if ctl & 4:
+            self.assertfilter = self.recv(1)[0]
+            assert self.assertfilter == 0, "only the copy filter"
+        n = w * h * 3
+        if n < 12:
+            data = self.recv(n)
+        else:
+            length, shift = 0, 0
+            for _ in range(3):
+                b = self.recv(1)[0]
+                length |= (b & 0x7f) << shift
+                shift += 7
+                if not b & 0x80:
+                    break
+            data = self.tz[ctl & 3].decompress(self.recv(length))
+        assert len(data) == n, (len(data), n)
+        for j in range(h):
+            for i in range(w):
+                k = (j * w + i) * 3
+                self.put(x + i, y + j, data[k:k + 3])
 
     def zrle_rect(self, x, y, w, h, data):
         pos = 0
@@ -333,7 +371,7 @@ class TestProtocol(VncCase):
         self.vbe_pattern(100, 70)
         want = self.screendump()
         for version in ("003.003", "003.007", "003.008", "003.889"):
-            for enc in (0, 5, 6, 16):
+            for enc in (0, 5, 6, 7, 16):
                 with self.subTest(version=version, encoding=enc):
                     c = Rfb(self.port, version)
                     self.assertEqual(c.sec, 1)
