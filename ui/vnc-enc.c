@@ -15,9 +15,11 @@ static uint32_t convert_pixel(const VncPixelFormat *pf, uint32_t px)
 {
     uint32_t r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
 
+    /* r * rmax fits: 255 * 65535 < 2^32; the shift is below bpp. */
+
     return (r * pf->rmax / 255) << pf->rshift |
            (g * pf->gmax / 255) << pf->gshift |
-           (b * pf->bmax / 255) << pf->bshift;
+           (b * pf->bmax / 255) << pf->bshift;   /* all unsigned */
 }
 
 static void put_pixel(const VncPixelFormat *pf, uint8_t *d, uint32_t v)

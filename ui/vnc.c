@@ -432,7 +432,7 @@ static void vnc_set_encodings(VncClient *vc, const uint8_t *p, unsigned n)
     /* The first encoding we know in the client's order of preference. */
     bool chosen = false;
     for (unsigned i = 0; i < n; i++) {
-        int32_t e = (int32_t)(p[4 * i] << 24 | p[4 * i + 1] << 16 |
+        int32_t e = (int32_t)((uint32_t)p[4 * i] << 24 | p[4 * i + 1] << 16 |
                               p[4 * i + 2] << 8 | p[4 * i + 3]);
         switch (e) {
         case VNC_ENC_RAW:
@@ -603,7 +603,7 @@ static void vnc_process(VncClient *vc)
 {
     size_t off = 0;
 
-    while (vc->state != VNC_STATE_DEAD) {
+    while (vc->state != VNC_STATE_DEAD && off < vc->in->len) {
         const uint8_t *p = vc->in->data + off;
         size_t n = vc->in->len - off;
         int used;
