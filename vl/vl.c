@@ -19,7 +19,15 @@
 #include "sysemu/runstate.h"
 #include "sysemu/sysemu.h"
 #include "target/i386/cpu.h"
+#include "ui/sdl.h"
 #include "ui/vnc.h"
+#include "config-host.h"
+
+#ifdef CONFIG_SDL
+#define HAVE_SDL true
+#else
+#define HAVE_SDL false
+#endif
 #include "util/log.h"
 #include "util/main-loop.h"
 #include <fcntl.h>
@@ -56,6 +64,7 @@ typedef struct VlConfig {
     const VlArg *display_arg;
     const VlArg *vga_arg;
     const VlArg *vnc_arg;
+    bool sdl, sdl_window_close;
     GPtrArray *serials;           /* VlArg* */
     GPtrArray *monitors;          /* -monitor -mon -qmp -qmp-pretty */
     GPtrArray *chardevs, *devices, *objects, *globals;
@@ -320,7 +329,8 @@ static void setup_display(VlConfig *c, MachineState *ms)
     }
     type = c->display_arg->arg;
     if (is_help(type)) {
-        printf("Available display backend types:\nnone\n");
+        printf("Available display backend types:\nnone\n%s",
+               HAVE_SDL ? "sdl\n" : "");
         exit(0);
     }
     g_autofree char *name = g_strndup(type, strcspn(type, ","));
@@ -330,6 +340,29 @@ static void setup_display(VlConfig *c, MachineState *ms)
         loc_push_option(c->display_arg->typed, type);
         error_report("Parameter 'type' does not accept value '%s'", name);
         exit(1);
+    }
+    if (!strcmp(name, "sdl") && HAVE_SDL) {
+        g_auto(GStrv) opts = g_strsplit(type, ",", -1);
+        c->sdl = true;
+        c->sdl_window_close = true;
+        loc_push_option(c->display_arg->typed, type);
+        for (int i = 1; opts[i]; i++) {
+            if (!strcmp(opts[i], "window-close=on")) {
+                c->sdl_window_close = true;
+            } else if (!strcmp(opts[i], "window-close=off")) {
+                c->sdl_window_close = false;
+            } else if (!strncmp(opts[i], "gl=", 3) &&
+                       !strcmp(opts[i] + 3, "off")) {
+                /* no OpenGL anyway */
+            } else {
+                g_autofree char *key = g_strndup(opts[i],
+                                                 strcspn(opts[i], "="));
+                error_report("Invalid parameter '%s'", key);
+                exit(1);
+            }
+        }
+        loc_pop();
+        return;
     }
     if (strcmp(name, "none")) {
         error_report("Display '%s' is not available.", name);
@@ -1059,6 +1092,9 @@ int kemu_main(int argc, char **argv)
         fail(err);
     }
     qemu_devices_reset();
+    if (cfg.sdl && !sdl_display_init(cfg.sdl_window_close, &err)) {
+        fail(err);
+    }
     if (cfg.vnc_arg) {
         loc_push_option(cfg.vnc_arg->typed, cfg.vnc_arg->arg);
         if (!vnc_display_init(cfg.vnc_arg->arg, &err)) {
