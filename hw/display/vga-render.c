@@ -371,8 +371,13 @@ static void vga_draw_vbe(VGACommonState *s, bool full)
         uint32_t *d = surface_row(surf, y);
         const uint8_t *p;
 
-        /* vbe_fixup keeps the visible area inside VRAM. */
-        g_assert((uint64_t)base + bytes <= s->vram_size);
+        /* vbe_fixup keeps the visible area inside VRAM; never read
+         * outside it even so. */
+        if ((uint64_t)base + bytes > s->vram_size) {
+            kemu_log_mask(LOG_GUEST_ERROR, "vbe: scanline %u outside VRAM\n",
+                          y);
+            break;
+        }
         if (!full && !dirty_snapshot_get(snap, base, bytes)) {
             flush_band(s, &band, y);
             continue;
