@@ -135,8 +135,27 @@ static bool parse_args(Monitor *mon, const MonitorCommand *cmd,
         if (type[0] == '-') {
             if (p[0] == '-' && p[1] == type[1] &&
                 (!p[2] || p[2] == ' ' || p[2] == '\t')) {
-                g_hash_table_insert(args->h, g_strdup(name), g_strdup("on"));
                 p += 2;
+                if (type[2] == 's') {   /* "-fs": the flag takes a word */
+                    char *w;
+                    p = skip_ws(p);
+                    w = *p ? get_word(&p, &err) : NULL;
+                    if (!w) {
+                        if (err) {
+                            monitor_printf(mon, "%s\n",
+                                           error_get_pretty(err));
+                            error_free(err);
+                        } else {
+                            monitor_printf(mon, "%s: string expected\n",
+                                           cmdname);
+                        }
+                        return false;
+                    }
+                    g_hash_table_insert(args->h, g_strdup(name), w);
+                } else {
+                    g_hash_table_insert(args->h, g_strdup(name),
+                                        g_strdup("on"));
+                }
             }
             continue;
         }

@@ -18,6 +18,7 @@
 #include "monitor/monitor-internal.h"
 #include "monitor/qmp.h"
 #include "sysemu/runstate.h"
+#include "ui/input.h"
 
 typedef struct SchemaType {
     const char *name;
@@ -106,6 +107,28 @@ static const SchemaType schema_types[] = {
     { "ChardevStdio", false, CHR_COMMON ",signal?:bool" },
     { "ChardevRingbufWrapper", false, "data:ChardevRingbuf" },
     { "ChardevRingbuf", false, CHR_COMMON ",size?:int" },
+    /* screendump, send-key, input-send-event */
+    { "ImageFormat", true, "ppm,png" },
+    { "QKeyCode", true, "@qkeycode" },
+    { "KeyValueKind", true, "number,qcode" },
+    { "KeyValue", false, "type:KeyValueKind", "type",
+      "number:IntWrapper,qcode:QKeyCodeWrapper" },
+    { "IntWrapper", false, "data:int" },
+    { "QKeyCodeWrapper", false, "data:QKeyCode" },
+    { "InputEventKind", true, "key,btn,rel,abs" },
+    { "InputEvent", false, "type:InputEventKind", "type",
+      "key:InputKeyEventWrapper,btn:InputBtnEventWrapper,"
+      "rel:InputMoveEventWrapper,abs:InputMoveEventWrapper" },
+    { "InputKeyEventWrapper", false, "data:InputKeyEvent" },
+    { "InputKeyEvent", false, "key:KeyValue,down:bool" },
+    { "InputBtnEventWrapper", false, "data:InputBtnEvent" },
+    { "InputButton", true,
+      "left,middle,right,wheel-up,wheel-down,side,extra,wheel-left,"
+      "wheel-right" },
+    { "InputBtnEvent", false, "button:InputButton,down:bool" },
+    { "InputMoveEventWrapper", false, "data:InputMoveEvent" },
+    { "InputAxis", true, "x,y" },
+    { "InputMoveEvent", false, "axis:InputAxis,value:int" },
     /* dump-guest-memory */
     { "DumpGuestMemoryFormat", true, "elf" },
     /* query-qmp-schema describes itself, as QEMU's does */
@@ -167,6 +190,11 @@ static const SchemaCommand schema_commands[] = {
     { "ringbuf-write", "device:str,data:str,format?:DataFormat" },
     { "memsave", "val:int,size:int,filename:str,cpu-index?:int" },
     { "pmemsave", "val:int,size:int,filename:str" },
+    { "screendump",
+      "filename:str,device?:str,head?:int,format?:ImageFormat" },
+    { "send-key", "keys:[KeyValue],hold-time?:int" },
+    { "input-send-event", "device?:str,head?:int,events:[InputEvent]" },
+    { "change-vnc-password", "password:str" },
     { "dump-guest-memory",
       "paging:bool,protocol:str,detach?:bool,begin?:int,length?:int,"
       "format?:DumpGuestMemoryFormat" },
@@ -315,6 +343,12 @@ static const char *gen_enum(Gen *g, const SchemaType *t)
         items = g_new0(char *, SHUTDOWN_CAUSE__MAX + 1);
         for (int i = 0; i < SHUTDOWN_CAUSE__MAX; i++) {
             items[i] = g_strdup(shutdown_cause_name(i));
+        }
+    } else if (!strcmp(t->body, "@qkeycode")) {
+        int n = qemu_input_qcode_count();
+        items = g_new0(char *, n + 1);
+        for (int i = 0; i < n; i++) {
+            items[i] = g_strdup(qemu_input_qcode_name(i));
         }
     } else {
         items = g_strsplit(t->body, ",", -1);

@@ -9,10 +9,12 @@ build_pkgs=(
     liburing-dev libcap-ng-dev libslirp-dev libjson-glib-dev libpng-dev
     libzydis-dev libcapstone-dev linux-libc-dev
     clang libclang-rt-14-dev libseccomp-dev
+    console-data nettle-dev
 )
 test_pkgs=(
     busybox-static seabios ovmf gdb qemu-utils qemu-system-x86 acpica-tools
-    cpio gzip socat telnet tmux
+    cpio gzip socat telnet tmux gvncviewer vncsnapshot libjpeg-turbo-progs
+    openssl xvfb x11-apps xdotool
 )
 
 missing=()

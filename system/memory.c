@@ -134,6 +134,11 @@ void memory_region_destroy(MemoryRegion *mr)
         mr->ram_mapped = 0;
     }
     memory_region_transaction_commit();
+    for (unsigned c = 0; c < DIRTY_MEMORY_NUM; c++) {
+        if (mr->dirty[c]) {
+            memory_region_set_log(mr, false, c);
+        }
+    }
     mr->ram_ptr = NULL;
     g_free(mr->name);
     mr->name = NULL;

@@ -240,6 +240,7 @@ static MemTxResult as_rw(AddressSpace *as, hwaddr addr, uint8_t *buf,
                     memcpy(buf, p, l);
                 } else if (!fr->readonly || force_rom) {
                     memcpy(p, buf, l);
+                    memory_region_set_dirty(mr, off, l);
                     if (ram_write_notify && as == &address_space_memory) {
                         ram_write_notify(addr, l);
                     }
@@ -383,6 +384,13 @@ void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
         *plen = fr_remaining(fr, addr, len);
         p = (uint8_t *)fr->mr->ram_ptr + fr->offset_in_region +
             (addr - fr->addr);
+        if (is_write) {
+            /* Marked now: unmap cannot tell the region from the pointer
+             * cheaply, and a device's mapped write lands before any
+             * display or migration looks again. */
+            memory_region_set_dirty(fr->mr, fr->offset_in_region +
+                                    (addr - fr->addr), *plen);
+        }
     } else if (__atomic_exchange_n(&bounce.busy, true, __ATOMIC_ACQUIRE)) {
         *plen = 0;
     } else {
@@ -420,7 +428,8 @@ void address_space_unmap(AddressSpace *as, void *buffer, hwaddr len,
         __atomic_store_n(&bounce.busy, false, __ATOMIC_RELEASE);
     }
     /* A direct mapping needs nothing but the write notification (RAM
-     * stays mapped; no dirty log yet). */
+     * stays mapped, and a write mapping was marked dirty when it was
+     * handed out), so translated code on those pages is dropped. */
     if (buffer && buffer != bounce.buf && is_write && access_len &&
         ram_write_notify && as == &address_space_memory) {
         FlatView *fv;

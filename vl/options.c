@@ -25,6 +25,8 @@ static const VlOption vl_options[] = {
     { "bios", true, OPT_BIOS },
     { "nographic", false, OPT_NOGRAPHIC },
     { "display", true, OPT_DISPLAY },
+    { "vga", true, OPT_VGA },
+    { "vnc", true, OPT_VNC },
     { "serial", true, OPT_SERIAL },
     { "chardev", true, OPT_CHARDEV },
     { "debugcon", true, OPT_DEBUGCON },

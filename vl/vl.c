@@ -22,6 +22,15 @@
 #include "sysemu/runstate.h"
 #include "sysemu/sysemu.h"
 #include "target/i386/cpu.h"
+#include "ui/sdl.h"
+#include "ui/vnc.h"
+#include "config-host.h"
+
+#ifdef CONFIG_SDL
+#define HAVE_SDL true
+#else
+#define HAVE_SDL false
+#endif
 #include "util/log.h"
 #include "util/main-loop.h"
 #include <fcntl.h>
@@ -57,6 +66,9 @@ typedef struct VlConfig {
     const char *kernel, *initrd, *append, *bios;
     bool nographic;
     const VlArg *display_arg;
+    const VlArg *vga_arg;
+    const VlArg *vnc_arg;
+    bool sdl, sdl_window_close;
     GPtrArray *serials;           /* VlArg* */
     GPtrArray *monitors;          /* -monitor -mon -qmp -qmp-pretty */
     GPtrArray *chardevs, *devices, *objects, *globals;
@@ -166,6 +178,12 @@ static void collect(VlConfig *c, GPtrArray *args)
             break;
         case OPT_DISPLAY:
             c->display_arg = a;
+            break;
+        case OPT_VGA:
+            c->vga_arg = a;
+            break;
+        case OPT_VNC:
+            c->vnc_arg = a;
             break;
         case OPT_SERIAL:
             g_ptr_array_add(c->serials, (gpointer)a);
@@ -348,7 +366,8 @@ static void setup_display(VlConfig *c, MachineState *ms)
     }
     type = c->display_arg->arg;
     if (is_help(type)) {
-        printf("Available display backend types:\nnone\n");
+        printf("Available display backend types:\nnone\n%s",
+               HAVE_SDL ? "sdl\n" : "");
         exit(0);
     }
     g_autofree char *name = g_strndup(type, strcspn(type, ","));
@@ -359,11 +378,70 @@ static void setup_display(VlConfig *c, MachineState *ms)
         error_report("Parameter 'type' does not accept value '%s'", name);
         exit(1);
     }
+    if (!strcmp(name, "sdl") && HAVE_SDL) {
+        g_auto(GStrv) opts = g_strsplit(type, ",", -1);
+        c->sdl = true;
+        c->sdl_window_close = true;
+        loc_push_option(c->display_arg->typed, type);
+        for (int i = 1; opts[i]; i++) {
+            if (!strcmp(opts[i], "window-close=on")) {
+                c->sdl_window_close = true;
+            } else if (!strcmp(opts[i], "window-close=off")) {
+                c->sdl_window_close = false;
+            } else if (!strncmp(opts[i], "gl=", 3) &&
+                       !strcmp(opts[i] + 3, "off")) {
+                /* no OpenGL anyway */
+            } else {
+                g_autofree char *key = g_strndup(opts[i],
+                                                 strcspn(opts[i], "="));
+                error_report("Invalid parameter '%s'", key);
+                exit(1);
+            }
+        }
+        loc_pop();
+        return;
+    }
     if (strcmp(name, "none")) {
         error_report("Display '%s' is not available.", name);
         exit(1);
     }
     ms->graphics = false;
+}
+
+/* -vga TYPE: what the board's default display card is. */
+static void setup_vga(VlConfig *c, MachineState *ms)
+{
+    static const char *const unavailable[][2] = {
+        { "cirrus", "Cirrus VGA" }, { "vmware", "VMWare SVGA" },
+        { "qxl", "QXL VGA" }, { "virtio", "Virtio VGA" },
+        { "xenfb", "Xen paravirtualized framebuffer" },
+        { "tcx", "TCX framebuffer" }, { "cg3", "CG3 framebuffer" },
+    };
+    const char *type;
+
+    if (!c->vga_arg) {
+        return;
+    }
+    type = c->vga_arg->arg;
+    if (is_help(type)) {
+        printf("%-20s %s\n%-20s %s\n", "none", "no graphic card",
+               "std", "standard VGA (default)");
+        exit(0);
+    }
+    loc_push_option(c->vga_arg->typed, type);
+    for (size_t i = 0; i < ARRAY_SIZE(unavailable); i++) {
+        if (!strcmp(type, unavailable[i][0])) {
+            error_report("%s not available", unavailable[i][1]);
+            exit(1);
+        }
+    }
+    if (strcmp(type, "std") && strcmp(type, "none")) {
+        error_report("unknown vga type: %s", type);
+        exit(1);
+    }
+    loc_pop();
+    g_free(ms->vga_type);
+    ms->vga_type = g_strdup(type);
 }
 
 static void handle_help_requests(VlConfig *c)
@@ -703,6 +781,7 @@ static void configure_machine(VlConfig *c, MachineClass *mc,
     }
     ms->nodefaults = c->nodefaults;
     setup_display(c, ms);
+    setup_vga(c, ms);
 }
 
 /* ---- accelerators ---- */
@@ -1150,6 +1229,16 @@ void kemu_init(int argc, char **argv)
         fail(err);
     }
     qemu_devices_reset();
+    if (cfg.sdl && !sdl_display_init(cfg.sdl_window_close, &err)) {
+        fail(err);
+    }
+    if (cfg.vnc_arg) {
+        loc_push_option(cfg.vnc_arg->typed, cfg.vnc_arg->arg);
+        if (!vnc_display_init(cfg.vnc_arg->arg, &err)) {
+            fail(err);
+        }
+        loc_pop();
+    }
 
     if (cfg.start_paused) {
         runstate_set(RUN_STATE_PRELAUNCH);

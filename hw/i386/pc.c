@@ -326,6 +326,26 @@ static bool pc_isa_devices_init(PCMachineState *pcms, Error **errp)
     return true;
 }
 
+/* QEMU's rule: a standard VGA at 00:02.0 unless -vga none or
+ * -nodefaults (-vga std brings it back). -nographic keeps the card. */
+static bool pc_vga_init(PCMachineState *pcms, Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+    const char *type = ms->vga_type ? ms->vga_type
+                                    : ms->nodefaults ? "none" : "std";
+    PCIDevice *dev;
+
+    if (strcmp(type, "std")) {
+        return true;
+    }
+    dev = pci_new(PCI_DEVFN(2, 0), "VGA");
+    if (!pci_realize_and_unref(dev, pcms->pci_bus, errp)) {
+        return false;
+    }
+    ms->vga_present = true;
+    return true;
+}
+
 static bool pc_cpus_init(PCMachineState *pcms, Error **errp)
 {
     MachineState *ms = MACHINE(pcms);
@@ -348,6 +368,9 @@ static bool pc_init_all(PCMachineState *pcms, Error **errp)
         return false;
     }
     if (ms->acpi && !pc_pm_init(pcms, errp)) {
+        return false;
+    }
+    if (!pc_vga_init(pcms, errp)) {
         return false;
     }
     /* After the ISA devices: the HPET connects to the PIT and RTC. */

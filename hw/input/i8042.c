@@ -13,6 +13,7 @@
 #include "util/osdep.h"
 #include "hw/isa.h"
 #include "hw/input/i8042.h"
+#include "ui/input.h"
 #include "hw/input/ps2.h"
 #include "qom/property.h"
 #include "sysemu/runstate.h"
@@ -57,29 +58,10 @@ typedef struct I8042State {
 
     qemu_irq kbd_irq, mouse_irq, a20_out;
     MemoryRegion io_data, io_cmd;
+    QemuInputHandlerState *kbd_input, *mouse_input;
 } I8042State;
 
 OBJECT_DECLARE_SIMPLE_TYPE(I8042State, I8042)
-
-/* Scan code set 2 -> set 1, as the 8042's translation does it. */
-static const uint8_t xlate_table[128] = {
-    0xff, 0x43, 0x41, 0x3f, 0x3d, 0x3b, 0x3c, 0x58,
-    0x64, 0x44, 0x42, 0x40, 0x3e, 0x0f, 0x29, 0x59,
-    0x65, 0x38, 0x2a, 0x70, 0x1d, 0x10, 0x02, 0x5a,
-    0x66, 0x71, 0x2c, 0x1f, 0x1e, 0x11, 0x03, 0x5b,
-    0x67, 0x2e, 0x2d, 0x20, 0x12, 0x05, 0x04, 0x5c,
-    0x68, 0x39, 0x2f, 0x21, 0x14, 0x13, 0x06, 0x5d,
-    0x69, 0x31, 0x30, 0x23, 0x22, 0x15, 0x07, 0x5e,
-    0x6a, 0x72, 0x32, 0x24, 0x16, 0x08, 0x09, 0x5f,
-    0x6b, 0x33, 0x25, 0x17, 0x18, 0x0b, 0x0a, 0x60,
-    0x6c, 0x34, 0x35, 0x26, 0x27, 0x19, 0x0c, 0x61,
-    0x6d, 0x73, 0x28, 0x74, 0x1a, 0x0d, 0x62, 0x6e,
-    0x3a, 0x36, 0x1c, 0x1b, 0x75, 0x2b, 0x63, 0x76,
-    0x55, 0x56, 0x77, 0x78, 0x79, 0x7a, 0x0e, 0x7b,
-    0x7c, 0x4f, 0x7d, 0x4b, 0x47, 0x7e, 0x7f, 0x6f,
-    0x52, 0x53, 0x50, 0x4c, 0x4d, 0x48, 0x01, 0x45,
-    0x57, 0x4e, 0x51, 0x4a, 0x37, 0x49, 0x46, 0x54,
-};
 
 static uint8_t *ccb(I8042State *s)
 {
@@ -110,7 +92,7 @@ static bool i8042_next_kbd_byte(I8042State *s, uint8_t *out)
             continue;
         }
         if (b < 0x80) {
-            b = xlate_table[b] | (s->xlate_break ? 0x80 : 0);
+            b = ps2_set2_to_set1[b] | (s->xlate_break ? 0x80 : 0);
         } else if (b == 0x83) {
             b = 0x41 | (s->xlate_break ? 0x80 : 0);
         }
@@ -283,6 +265,7 @@ static uint64_t i8042_data_read(void *opaque, hwaddr addr, unsigned size)
     uint8_t v = s->obuf;     /* an empty buffer repeats the last byte */
 
     s->status &= ~(STAT_OBF | STAT_AUX_OBF);
+    ps2_mouse_flush(&s->mouse);     /* movement waiting for queue room */
     i8042_update(s);
     return v;
 }
@@ -325,6 +308,68 @@ void i8042_put_kbd_scancode(DeviceState *dev, const uint8_t *codes, int n)
     i8042_update(s);
 }
 
+static void i8042_kbd_event(DeviceState *dev, const InputEvent *evt)
+{
+    I8042State *s = I8042(dev);
+
+    ps2_kbd_put_qnum(&s->kbd, qemu_input_qcode_to_qnum(evt->key.qcode),
+                     evt->key.down);
+    i8042_update(s);
+}
+
+static const QemuInputHandler i8042_kbd_handler = {
+    .name = "QEMU PS/2 Keyboard",
+    .mask = INPUT_EVENT_MASK_KEY,
+    .event = i8042_kbd_event,
+};
+
+static void i8042_mouse_event(DeviceState *dev, const InputEvent *evt)
+{
+    static const uint8_t bits[INPUT_BUTTON_MAX] = {
+        [INPUT_BUTTON_LEFT] = 0x01, [INPUT_BUTTON_RIGHT] = 0x02,
+        [INPUT_BUTTON_MIDDLE] = 0x04, [INPUT_BUTTON_SIDE] = 0x08,
+        [INPUT_BUTTON_EXTRA] = 0x10,
+    };
+    PS2MouseState *m = &I8042(dev)->mouse;
+
+    switch (evt->kind) {
+    case INPUT_EVENT_KIND_REL:
+        ps2_mouse_move(m, evt->move.axis == INPUT_AXIS_X ? evt->move.value : 0,
+                       evt->move.axis == INPUT_AXIS_Y ? evt->move.value : 0,
+                       0);
+        break;
+    case INPUT_EVENT_KIND_BTN:
+        /* The wheel is a button press per notch; a release says nothing. */
+        if (evt->btn.button == INPUT_BUTTON_WHEEL_UP && evt->btn.down) {
+            ps2_mouse_move(m, 0, 0, -1);
+        } else if (evt->btn.button == INPUT_BUTTON_WHEEL_DOWN &&
+                   evt->btn.down) {
+            ps2_mouse_move(m, 0, 0, 1);
+        } else if (evt->btn.button < INPUT_BUTTON_MAX &&
+                   bits[evt->btn.button]) {
+            ps2_mouse_set_button(m, bits[evt->btn.button], evt->btn.down);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void i8042_mouse_sync(DeviceState *dev)
+{
+    I8042State *s = I8042(dev);
+
+    ps2_mouse_flush(&s->mouse);
+    i8042_update(s);
+}
+
+static const QemuInputHandler i8042_mouse_handler = {
+    .name = "QEMU PS/2 Mouse",
+    .mask = INPUT_EVENT_MASK_BTN | INPUT_EVENT_MASK_REL,
+    .event = i8042_mouse_event,
+    .sync = i8042_mouse_sync,
+};
+
 static void i8042_reset(DeviceState *dev);
 
 static void i8042_init(Object *obj)
@@ -350,6 +395,8 @@ static bool i8042_realize(DeviceState *dev, Error **errp)
     isa_register_ioport(ISA_DEVICE(dev), &s->io_data, 0x60);
     isa_register_ioport(ISA_DEVICE(dev), &s->io_cmd, 0x64);
     i8042_reset(dev);       /* usable before the first machine reset */
+    s->kbd_input = qemu_input_handler_register(dev, &i8042_kbd_handler);
+    s->mouse_input = qemu_input_handler_register(dev, &i8042_mouse_handler);
     return true;
 }
 
@@ -357,6 +404,10 @@ static void i8042_unrealize(DeviceState *dev)
 {
     I8042State *s = I8042(dev);
     MemoryRegion *mrs[] = { &s->io_data, &s->io_cmd };
+
+    qemu_input_handler_unregister(s->kbd_input);
+    qemu_input_handler_unregister(s->mouse_input);
+    s->kbd_input = s->mouse_input = NULL;
 
     for (size_t i = 0; i < ARRAY_SIZE(mrs); i++) {
         if (mrs[i]->container) {

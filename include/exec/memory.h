@@ -65,6 +65,24 @@ typedef struct MemoryRegionOps {
     } impl;
 } MemoryRegionOps;
 
+/*
+ * Clients of the per-region dirty log: each keeps its own bitmap (one bit
+ * per DIRTY_PAGE_SIZE page) so that one clearing its bits never hides a
+ * write from another. Writers: address_space_write and DMA mappings (in
+ * system/physmem.c), device models writing their own RAM
+ * (memory_region_set_dirty), TCG's stores, and the KVM dirty log, which an
+ * accelerator's MemoryListener.log_sync folds in on
+ * memory_region_sync_dirty().
+ */
+enum {
+    DIRTY_MEMORY_VGA,           /* display devices' framebuffers */
+    DIRTY_MEMORY_CODE,          /* translated code invalidation */
+    DIRTY_MEMORY_MIGRATION,
+    DIRTY_MEMORY_NUM,
+};
+#define DIRTY_PAGE_BITS 12
+#define DIRTY_PAGE_SIZE (1u << DIRTY_PAGE_BITS)
+
 typedef enum MemoryRegionType {
     MR_CONTAINER,
     MR_RAM,
@@ -99,6 +117,10 @@ struct MemoryRegion {
 
     /* Slot index used by accelerators (opaque to the memory core). */
     int accel_slot;
+
+    /* RAM/ROM: one dirty bitmap per client that logs (system/dirty.c). */
+    unsigned long *dirty[DIRTY_MEMORY_NUM];
+    uint8_t dirty_log_mask;     /* 1 << client for each logging client */
 };
 
 /* Init functions; 'owner' may be NULL; 'name' is copied. */
@@ -188,6 +210,14 @@ struct MemoryListener {
     /* Only RAM/ROM sections are reported (what accelerators map). */
     void (*region_add)(MemoryListener *l, MemoryRegionSection *s);
     void (*region_del)(MemoryListener *l, MemoryRegionSection *s);
+    /* Folds the accelerator's own dirty log for a section that logs
+     * (KVM_GET_DIRTY_LOG) into the region's bitmaps with
+     * memory_region_set_dirty(). */
+    void (*log_sync)(MemoryListener *l, MemoryRegionSection *s);
+    /* Dirty logging of a section starts or stops (KVM: set or clear
+     * KVM_MEM_LOG_DIRTY_PAGES on its slot). */
+    void (*log_start)(MemoryListener *l, MemoryRegionSection *s);
+    void (*log_stop)(MemoryListener *l, MemoryRegionSection *s);
     const char *name;
     /* Printed after each RAM/ROM range in "info mtree -f" when set
      * ("KVM": the range is a memslot), as QEMU marks them. */
@@ -274,6 +304,40 @@ static inline MemTxResult dma_memory_write(AddressSpace *as, hwaddr addr,
 {
     return address_space_write(as, addr, buf, len);
 }
+
+/* ---- Dirty logging (system/dirty.c) ---- */
+
+/* Starts or stops logging writes to RAM region mr for client; starting
+ * marks every page dirty, so the first look sees everything. */
+void memory_region_set_log(MemoryRegion *mr, bool log, unsigned client);
+static inline bool memory_region_is_logging(MemoryRegion *mr,
+                                            unsigned client)
+{
+    return mr->dirty_log_mask & (1u << client);
+}
+/* Marks [addr, addr + size) of mr dirty for every logging client.
+ * Lock-free (atomic bit sets): vCPU threads call it too. */
+void memory_region_set_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size);
+/* Whether any page of [addr, addr + size) is dirty for client. */
+bool memory_region_get_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size,
+                             unsigned client);
+/* Asks the accelerators to fold their dirty logs in (before reading). */
+void memory_region_sync_dirty(MemoryRegion *mr);
+
+/* A copy of a range's dirty bits, cleared in the region as they are
+ * copied: a display reads a whole frame's state at once, then asks per
+ * scanline without losing bits of a page two scanlines share. */
+typedef struct DirtySnapshot {
+    hwaddr start, end;          /* page aligned */
+    unsigned long *bits;
+} DirtySnapshot;
+DirtySnapshot *memory_region_snapshot_and_clear_dirty(MemoryRegion *mr,
+                                                      hwaddr addr,
+                                                      hwaddr size,
+                                                      unsigned client);
+bool dirty_snapshot_get(const DirtySnapshot *snap, hwaddr addr,
+                        hwaddr size);
+void dirty_snapshot_free(DirtySnapshot *snap);
 
 /* "info mtree [-f]" text. */
 void memory_print_mtree(GString *out, bool flatview);

@@ -60,6 +60,7 @@ struct MachineState {
     bool acpi;                  /* -machine acpi=on|off (default on) */
     bool hpet;                  /* -machine hpet=on|off (default on) */
     bool vga_present;           /* a VGA device exists (screen_info) */
+    char *vga_type;             /* -vga: "std", "none"; NULL: default */
     bool nodefaults;
 
     MemoryRegion *ram;          /* the guest's RAM block */

@@ -35,7 +35,8 @@ typedef struct MonitorCommand {
     /*
      * Argument spec, QEMU's notation: comma-separated "name:type" with
      * types s (word), S (rest of line), i (int), l (int expression,
-     * e.g. $reg), /  (x/xp format), -a (flag), and '?' suffix for
+     * e.g. $reg), /  (x/xp format), -a (flag), -fs (flag -f with a
+     * word after it), and '?' suffix for
      * optional: "fmt:/,addr:l", "index:i", "-a".
      */
     const char *hmp_args;

@@ -85,7 +85,20 @@ def calls(tmp):
         ("query-target", None), ("query-commands", None),
         ("query-cpus-fast", None), ("query-hotpluggable-cpus", None),
         ("query-machines", None), ("query-qmp-schema", None),
-        ("stop", None), ("cont", None), ("stop", None),
+        ("stop", None), ("cont", None),
+        # Input needs a running VM, as in QEMU.
+        ("input-send-event", {"events": [
+            {"type": "rel", "data": {"axis": "x", "value": 3}},
+            {"type": "btn", "data": {"button": "left", "down": False}},
+            {"type": "key", "data": {"key": {"type": "qcode", "data": "a"},
+                                     "down": False}}]}),
+        ("stop", None),
+        ("screendump", {"filename": os.path.join(tmp, "screen.png"),
+                        "format": "png"}),
+        ("change-vnc-password", {"password": "secret"}),
+        ("send-key", {"keys": [{"type": "qcode", "data": "shift"},
+                               {"type": "number", "data": 0x1e}],
+                      "hold-time": 10}),
         ("system_reset", None), ("system_powerdown", None),
         ("human-monitor-command", {"command-line": "info status"}),
         ("qom-list", {"path": "/machine"}),
@@ -113,7 +126,8 @@ def calls(tmp):
 
 
 def fetch(prog):
-    q = test_qmp.Qmp(prog, [])
+    # A VNC server (listening nowhere) for change-vnc-password.
+    q = test_qmp.Qmp(prog, ["-vnc", "none,password=on"])
     try:
         assert q.cmd("qmp_capabilities") == {"return": {}}
         return q, {e["name"]: e for e in q.ret("query-qmp-schema")}

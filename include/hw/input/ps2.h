@@ -33,9 +33,17 @@ typedef struct PS2MouseState {
     uint8_t resolution;
     uint8_t sample_rate;
     bool wrap;
+    /* Movement not reported yet (PS/2 y grows upwards) and buttons. */
+    int32_t dx, dy, dz;
+    uint8_t buttons;         /* bit 0 left, 1 right, 2 middle, 3 side, 4 extra */
+    bool buttons_changed;
+    uint8_t type;            /* device id: 0, 3 (IntelliMouse), 4 (Explorer) */
+    uint8_t rate_hist[3];    /* last sample rates: the wheel unlock knock */
 } PS2MouseState;
 
 extern const StateDesc ps2_kbd_state_desc;
+/* The 8042's translation of scan code set 2 to set 1 (bytes < 0x80). */
+extern const uint8_t ps2_set2_to_set1[128];
 extern const StateDesc ps2_mouse_state_desc;
 
 bool ps2_queue_empty(const PS2Queue *q);
@@ -45,8 +53,16 @@ void ps2_queue_push(PS2Queue *q, uint8_t b);
 void ps2_kbd_reset(PS2KbdState *s);
 void ps2_kbd_write(PS2KbdState *s, uint8_t b);
 void ps2_kbd_put_scancode(PS2KbdState *s, const uint8_t *codes, int n);
+/* A key press or release by its qnum (ui/input.h), in the keyboard's
+ * current scan code set. */
+void ps2_kbd_put_qnum(PS2KbdState *s, int qnum, bool down);
 
 void ps2_mouse_reset(PS2MouseState *s);
 void ps2_mouse_write(PS2MouseState *s, uint8_t b);
+/* Pointer input: accumulated, then reported by ps2_mouse_flush() as
+ * stream packets when reporting is on (dy > 0 is down on the screen). */
+void ps2_mouse_move(PS2MouseState *s, int dx, int dy, int dz);
+void ps2_mouse_set_button(PS2MouseState *s, unsigned bit, bool down);
+void ps2_mouse_flush(PS2MouseState *s);
 
 #endif
