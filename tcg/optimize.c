@@ -24,16 +24,28 @@ typedef struct TempInfo {
     uint32_t ver;           /* bumped at every write */
     bool z_known;
     uint64_t z_mask;        /* bits that may be set (others are zero) */
+    uint32_t epoch;         /* the facts above hold if this is current */
 } TempInfo;
 
 typedef struct OptState {
     TCGContext *s;
     TempInfo *info;
+    uint32_t epoch;
+    uint32_t *epoch_counter;
 } OptState;
 
 static TempInfo *ti(OptState *o, TCGTemp *t)
 {
-    return &o->info[t->index];
+    TempInfo *i = &o->info[t->index];
+    if (i->epoch != o->epoch) {
+        /* nothing known since the last label */
+        i->epoch = o->epoch;
+        i->is_const = false;
+        i->copy = NULL;
+        i->z_known = false;
+        i->ver++;
+    }
+    return i;
 }
 
 static bool known(OptState *o, TCGTemp *t, int64_t *val)
@@ -79,12 +91,7 @@ static uint64_t zmask(OptState *o, TCGTemp *t)
 
 static void forget_all(OptState *o)
 {
-    for (int k = 0; k < o->s->nb_temps; k++) {
-        o->info[k].is_const = false;
-        o->info[k].copy = NULL;
-        o->info[k].z_known = false;
-        o->info[k].ver++;
-    }
+    o->epoch = ++*o->epoch_counter;
 }
 
 static void forget_globals(OptState *o)
@@ -473,8 +480,11 @@ void tcg_optimize(TCGContext *s)
     if (!s->opt_info) {
         s->opt_info = g_new0(TempInfo, s->max_temps);
     }
-    OptState o = { .s = s, .info = s->opt_info };
-    memset(o.info, 0, sizeof(TempInfo) * s->nb_temps);
+    /* epochs only grow (per thread, as contexts are), so what an entry
+     * says about an earlier block or label is never taken as current */
+    static __thread uint32_t epoch;
+    OptState o = { .s = s, .info = s->opt_info, .epoch = ++epoch,
+                   .epoch_counter = &epoch };
 
     /* count branches to each label (the front end may have built ops
      * without the builders) */

@@ -313,7 +313,11 @@ static TCGOp *op_alloc(TCGContext *s)
     }
     TCGOp *op = s->op_pool;
     s->op_pool = op->next;
-    memset(op, 0, sizeof(*op));
+    /* not the whole op: the call part is only read for calls, which
+     * fill it */
+    op->life = 0;
+    op->next = op->prev = NULL;
+    memset(op->args, 0, sizeof(op->args));
     return op;
 }
 
