@@ -890,7 +890,8 @@ void helper_sysret(CPUX86State *env, uint32_t dflag)
     if (env->hflags & HF_LMA) {
         if (dflag == 2) {
             uint64_t rcx = env->regs[R_ECX];
-            if ((uint64_t)((int64_t)(rcx << 16) >> 16) != rcx) {
+            int sh = env->cr[4] & (1u << 12) ? 7 : 16;    /* CR4.LA57 */
+            if ((uint64_t)((int64_t)(rcx << sh) >> sh) != rcx) {
                 raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
             }
             x86_load_seg_cache(env, R_CS, (sel + 16) | 3, 0, 0xffffffff,
