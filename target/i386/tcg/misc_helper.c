@@ -68,10 +68,6 @@ static inline uint32_t cpl_of(CPUX86State *env)
     return env->hflags & HF_CPL_MASK;
 }
 
-static void sync_eip(CPUX86State *env, uintptr_t ra)
-{
-    cpu_restore_state(env_to_cpu(env), ra);
-}
 
 /* ---- CPUID ---- */
 
@@ -901,7 +897,6 @@ static G_NORETURN void do_hlt(CPUX86State *env)
 
 void helper_hlt(CPUX86State *env, uint32_t next_eip_addend)
 {
-    sync_eip(env, GETPC());
     env->rip += next_eip_addend;
     do_hlt(env);
 }
@@ -911,7 +906,6 @@ void helper_pause(CPUX86State *env, uint32_t next_eip_addend)
     CPUState *cs = env_to_cpu(env);
 
     /* a spin-wait: let the other vCPUs (thread=single) run */
-    sync_eip(env, GETPC());
     env->rip += next_eip_addend;
     cs->exception_index = EXCP_YIELD;
     cpu_loop_exit(cs);
@@ -933,7 +927,6 @@ void helper_mwait(CPUX86State *env, uint32_t next_eip_addend)
     if ((uint32_t)env->regs[R_ECX] & ~1u) {
         raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
     }
-    sync_eip(env, ra);
     env->rip += next_eip_addend;
     if (cpu_count() > 1) {
         /* another vCPU may write the monitored line, which we do not

@@ -113,11 +113,6 @@ static X86Stack cur_stack(CPUX86State *env, uintptr_t ra)
     return st;
 }
 
-/* The precise eip of the insn calling a helper that got its length. */
-static void sync_eip(CPUX86State *env, uintptr_t ra)
-{
-    cpu_restore_state(env_to_cpu(env), ra);
-}
 
 /* ---- MOV/POP Sreg, LDS... ---- */
 
@@ -288,7 +283,6 @@ void helper_ljmp_protected(CPUX86State *env, uint32_t new_cs,
         if (dpl < cpl || dpl < rpl) {
             raise_exception_err_ra(env, EXCP0D_GPF, new_cs & 0xfffc, ra);
         }
-        sync_eip(env, ra);
         x86_switch_tss(env, new_cs, e1, e2, SWITCH_TSS_JMP,
                        env->rip + next_eip_addend, 0);
         return;
@@ -345,7 +339,6 @@ void helper_lcall_protected(CPUX86State *env, uint32_t new_cs,
     X86Stack st;
     MemOp sz;
 
-    sync_eip(env, ra);
     next_eip = env->rip + next_eip_addend;
     new_cs &= 0xffff;
     if ((new_cs & 0xfffc) == 0) {
@@ -660,7 +653,6 @@ void helper_iret_protected(CPUX86State *env, uint32_t shift,
         if (type != 3) {             /* busy TSS, 16 or 32-bit */
             raise_exception_err_ra(env, EXCP0A_TSS, tss & 0xfffc, ra);
         }
-        sync_eip(env, ra);
         x86_switch_tss(env, tss, e1, e2, SWITCH_TSS_IRET,
                        env->rip + next_eip_addend, 0);
     } else {
@@ -849,7 +841,6 @@ void helper_syscall(CPUX86State *env, uint32_t next_eip_addend)
     if (!(env->efer & MSR_EFER_SCE)) {
         raise_exception_ra(env, EXCP06_ILLOP, ra);
     }
-    sync_eip(env, ra);
     next_eip = env->rip + next_eip_addend;
     fl = cpu_compute_eflags(env);
     if (env->hflags & HF_LMA) {
