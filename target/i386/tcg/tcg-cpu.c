@@ -189,6 +189,11 @@ static bool x86_cpu_exec_interrupt(CPUState *cs, uint32_t req)
         cs->exception_index = EXCP_HLT;
         cpu_loop_exit(cs);
     }
+    if (req & CPU_INTERRUPT_SMI) {
+        /* no SMM yet: dropped, or a halted CPU would spin on it */
+        cpu_reset_interrupt(cs, CPU_INTERRUPT_SMI);
+        kemu_log_mask(LOG_UNIMP, "SMI ignored: SMM is not emulated\n");
+    }
     if ((req & CPU_INTERRUPT_NMI) && !env->nmi_blocked) {
         cpu_reset_interrupt(cs, CPU_INTERRUPT_NMI);
         env->nmi_blocked = true;
