@@ -69,7 +69,9 @@ bool x86_load_descriptor(CPUX86State *env, uint32_t *e1, uint32_t *e2,
     return true;
 }
 
-/* The CPU sets the accessed bit of a segment descriptor it loads. */
+/* The CPU sets the accessed bit of a data segment descriptor it loads
+ * (far transfers leave a code descriptor's alone, as QEMU does, so that
+ * "info registers" reads the same). */
 static void set_accessed(CPUX86State *env, uint32_t selector, uint32_t *e2,
                          uintptr_t ra)
 {
@@ -267,7 +269,6 @@ void helper_ljmp_protected(CPUX86State *env, uint32_t new_cs,
         if (!is_64bit_code(env, e2) && new_eip > x86_desc_limit(e1, e2)) {
             raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
         }
-        set_accessed(env, new_cs, &e2, ra);
         load_seg_desc(env, R_CS, (new_cs & 0xfffc) | cpl, e1, e2);
         env->rip = new_eip;
         return;
@@ -356,7 +357,6 @@ void helper_lcall_protected(CPUX86State *env, uint32_t new_cs,
         if (!is_64bit_code(env, e2) && new_eip > x86_desc_limit(e1, e2)) {
             raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
         }
-        set_accessed(env, new_cs, &e2, ra);
         x86_set_sp(env, st.sp, st.mask);
         load_seg_desc(env, R_CS, (new_cs & 0xfffc) | cpl, e1, e2);
         env->rip = new_eip;
