@@ -603,6 +603,16 @@ bool disas_sys(DisasContext *s)
     case ZYDIS_MNEMONIC_VERW: gen_verr_verw(s, true); break;
     case ZYDIS_MNEMONIC_ARPL: gen_arpl(s); break;
     case ZYDIS_MNEMONIC_BOUND: gen_bound(s); break;
+    case ZYDIS_MNEMONIC_SERIALIZE:
+        /* CPUID.(7,0).EDX[14] */
+        if (!(s->env->features[FEAT_7_0_EDX] & (1u << 14))) {
+            gen_illegal_opcode(s);
+        } else {
+            /* a serializing insn: later code is fetched anew */
+            tcg_gen_mb(TCG_MB_ALL);
+            s->base.is_jmp = DISAS_EOB_NEXT;
+        }
+        break;
     case ZYDIS_MNEMONIC_CLAC: gen_smap_ac(s, false); break;
     case ZYDIS_MNEMONIC_STAC: gen_smap_ac(s, true); break;
     default:
