@@ -732,13 +732,14 @@ void helper_ltr(CPUX86State *env, uint32_t selector)
     if (!(e2 & DESC_P_MASK)) {
         raise_exception_err_ra(env, EXCP0B_NOSEG, selector & 0xfffc, ra);
     }
-    /* mark it busy */
-    e2 |= 2 << DESC_TYPE_SHIFT;
-    x86_st(env, env->gdt.base + (selector & ~7u) + 4, e2, MO_UL,
-           x86_kernel_mmu_index(env), ra);
+    /* The cache keeps the type as read (QEMU's "info registers" shows
+     * TSS64-avl after LTR); the descriptor in the GDT becomes busy. */
     env->tr = (SegmentCache){ .selector = selector, .base = base,
                               .limit = x86_desc_limit(e1, e2),
                               .flags = X86_DESC_FLAGS(e2) };
+    x86_st(env, env->gdt.base + (selector & ~7u) + 4,
+           e2 | (2u << DESC_TYPE_SHIFT), MO_UL, x86_kernel_mmu_index(env),
+           ra);
 }
 
 void helper_lgdt(CPUX86State *env, uint64_t base, uint32_t limit)
