@@ -106,7 +106,7 @@ void tcg_context_free(TCGContext *s)
     }
     g_free(s->temps);
     g_free(s->labels);
-    g_free(s->backend);
+    tcg_backend_free(s);
     g_free(s->opt_info);
     if (tcg_ctx == s) {
         tcg_ctx = NULL;

@@ -1575,6 +1575,16 @@ static bool room(TCGContext *s)
     return s->code_end - s->code_ptr >= OP_MARGIN;
 }
 
+void tcg_backend_free(TCGContext *s)
+{
+    Backend *b = s->backend;
+    if (b) {
+        g_free(b->ldst);
+        g_free(b);
+        s->backend = NULL;
+    }
+}
+
 int tcg_backend_gen_code(TCGContext *s)
 {
     if (!s->backend) {
