@@ -14,7 +14,7 @@ TCGTargetConfig tcg_target_config;
 /* Temps and labels live in fixed arrays because front ends hold pointers
  * to them; these bound one block (freed temps are reused). */
 #define TCG_TEMPS_MAX   32768
-#define TCG_LABELS_MAX  4096
+#define TCG_LABELS_MAX  TCG_MAX_LABELS
 #define TCG_OP_CHUNK    512
 
 const TCGOpDef tcg_op_defs[NB_OPS] = {
