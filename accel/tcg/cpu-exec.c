@@ -153,12 +153,37 @@ static TranslationBlock *cpu_tb_exec(CPUState *cpu, TranslationBlock *tb,
     return last;
 }
 
+/* Whether a yield (PAUSE in a spin loop) can let another vCPU run: only
+ * when they share this thread and one of them has something to do. */
+static bool yield_helps(CPUState *self)
+{
+    CPUState *cpu;
+
+    if (tcg_settings.multi_thread) {
+        return false;
+    }
+    CPU_FOREACH(cpu) {
+        CPUClass *cc = CPU_GET_CLASS(cpu);
+        if (cpu != self && !cpu->stop && !cpu->stopped &&
+            (!cpu->halted || !cc->has_work || cc->has_work(cpu))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* True if the loop must return (ret set); false to go on. */
 static bool cpu_handle_exception(CPUState *cpu, int *ret)
 {
     int excp = cpu->exception_index;
 
     if (excp < 0) {
+        return false;
+    }
+    if (excp == EXCP_YIELD && !yield_helps(cpu)) {
+        /* Leaving would only take and drop the BQL in a tight loop,
+         * starving the main loop (and its timers) of it. */
+        cpu->exception_index = -1;
         return false;
     }
     if (excp >= EXCP_INTERRUPT) {
