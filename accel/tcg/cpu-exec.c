@@ -44,14 +44,10 @@ void tb_jmp_cache_clear_page(CPUState *cpu, uint64_t vaddr)
     uint64_t page = vaddr & TARGET_PAGE_MASK;
 
     /* A block starting on the page before may run onto this one. */
-    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
-        TranslationBlock *tb = __atomic_load_n(&t->jmp_cache[i],
-                                               __ATOMIC_RELAXED);
-        if (tb) {
-            uint64_t p = tb->pc & TARGET_PAGE_MASK;
-            if (p == page || p + TARGET_PAGE_SIZE == page) {
-                __atomic_store_n(&t->jmp_cache[i], NULL, __ATOMIC_RELAXED);
-            }
+    for (int k = 0; k < 2; k++) {
+        unsigned g = tb_jmp_cache_page_group(page - k * TARGET_PAGE_SIZE);
+        for (unsigned i = 0; i < TB_JMP_PAGE_SIZE; i++) {
+            __atomic_store_n(&t->jmp_cache[g + i], NULL, __ATOMIC_RELAXED);
         }
     }
 }
