@@ -24,16 +24,44 @@ typedef struct TempInfo {
     uint32_t ver;           /* bumped at every write */
     bool z_known;
     uint64_t z_mask;        /* bits that may be set (others are zero) */
+    uint32_t epoch;         /* the facts above hold if this is current */
 } TempInfo;
+
+/* A computation done earlier in the extended basic block (for common
+ * subexpressions): valid while none of its temps was written since. */
+#define CSE_ENTRIES 32
+typedef struct CseEntry {
+    TCGOpcode opc;
+    TCGType type;
+    int nb_in;
+    TCGTemp *in[2];
+    uint32_t in_ver[2];
+    int64_t c[2];
+    TCGTemp *out;
+    uint32_t out_ver;
+} CseEntry;
 
 typedef struct OptState {
     TCGContext *s;
     TempInfo *info;
+    uint32_t epoch;
+    uint32_t *epoch_counter;
+    CseEntry cse[CSE_ENTRIES];
+    int cse_next, cse_count;
 } OptState;
 
 static TempInfo *ti(OptState *o, TCGTemp *t)
 {
-    return &o->info[t->index];
+    TempInfo *i = &o->info[t->index];
+    if (i->epoch != o->epoch) {
+        /* nothing known since the last label */
+        i->epoch = o->epoch;
+        i->is_const = false;
+        i->copy = NULL;
+        i->z_known = false;
+        i->ver++;
+    }
+    return i;
 }
 
 static bool known(OptState *o, TCGTemp *t, int64_t *val)
@@ -79,12 +107,8 @@ static uint64_t zmask(OptState *o, TCGTemp *t)
 
 static void forget_all(OptState *o)
 {
-    for (int k = 0; k < o->s->nb_temps; k++) {
-        o->info[k].is_const = false;
-        o->info[k].copy = NULL;
-        o->info[k].z_known = false;
-        o->info[k].ver++;
-    }
+    o->epoch = ++*o->epoch_counter;
+    o->cse_count = 0;
 }
 
 static void forget_globals(OptState *o)
@@ -437,6 +461,94 @@ static void fold_zmask(OptState *o, TCGOp *op)
     }
 }
 
+/* Pure one-output ops worth reusing (host loads are not: memory may
+ * change under them). */
+static bool cse_candidate(const TCGOp *op)
+{
+    switch (op->opc) {
+    case INDEX_op_add: case INDEX_op_sub: case INDEX_op_mul:
+    case INDEX_op_and: case INDEX_op_or: case INDEX_op_xor:
+    case INDEX_op_andc: case INDEX_op_shl: case INDEX_op_shr:
+    case INDEX_op_sar: case INDEX_op_rotl: case INDEX_op_rotr:
+    case INDEX_op_neg: case INDEX_op_not:
+    case INDEX_op_ext8s: case INDEX_op_ext8u: case INDEX_op_ext16s:
+    case INDEX_op_ext16u: case INDEX_op_ext32s: case INDEX_op_ext32u:
+    case INDEX_op_ext_i32_i64: case INDEX_op_extu_i32_i64:
+    case INDEX_op_extrl_i64_i32: case INDEX_op_extrh_i64_i32:
+    case INDEX_op_extract: case INDEX_op_sextract:
+    case INDEX_op_setcond: case INDEX_op_negsetcond:
+        return op->args[0].t->kind != TEMP_FIXED;
+    default:
+        return false;
+    }
+}
+
+static void cse_key(const TCGOp *op, CseEntry *k)
+{
+    const TCGOpDef *d = &tcg_op_defs[op->opc];
+    k->opc = op->opc;
+    k->type = op->type;
+    k->nb_in = d->nb_iargs;
+    k->in[1] = NULL;
+    k->c[0] = k->c[1] = 0;
+    for (int i = 0; i < d->nb_iargs; i++) {
+        k->in[i] = op->args[1 + i].t;
+    }
+    for (int i = 0; i < d->nb_cargs && i < 2; i++) {
+        k->c[i] = op->args[1 + d->nb_iargs + i].c;
+    }
+}
+
+static bool cse_valid(OptState *o, const CseEntry *e)
+{
+    for (int i = 0; i < e->nb_in; i++) {
+        if (e->in[i]->kind != TEMP_CONST &&
+            ti(o, e->in[i])->ver != e->in_ver[i]) {
+            return false;
+        }
+    }
+    return ti(o, e->out)->ver == e->out_ver;
+}
+
+/* The temp that already holds what op computes, if any. */
+static TCGTemp *cse_find(OptState *o, const TCGOp *op)
+{
+    CseEntry k;
+    cse_key(op, &k);
+    for (int n = 0; n < o->cse_count; n++) {
+        CseEntry *e = &o->cse[n];
+        if (e->opc == k.opc && e->type == k.type && e->in[0] == k.in[0] &&
+            e->in[1] == k.in[1] && e->c[0] == k.c[0] && e->c[1] == k.c[1] &&
+            cse_valid(o, e)) {
+            return e->out;
+        }
+    }
+    return NULL;
+}
+
+/* After op wrote its output. */
+static void cse_record(OptState *o, const TCGOp *op,
+                       const uint32_t *in_ver)
+{
+    CseEntry *e = &o->cse[o->cse_next];
+    cse_key(op, e);
+    for (int i = 0; i < e->nb_in; i++) {
+        e->in_ver[i] = in_ver[i];
+    }
+    e->out = op->args[0].t;
+    e->out_ver = ti(o, e->out)->ver;
+    /* an op reading its own output can not be reused */
+    for (int i = 0; i < e->nb_in; i++) {
+        if (e->in[i] == e->out) {
+            return;
+        }
+    }
+    o->cse_next = (o->cse_next + 1) % CSE_ENTRIES;
+    if (o->cse_count < CSE_ENTRIES) {
+        o->cse_count++;
+    }
+}
+
 static void label_unref(TCGLabel *l)
 {
     l->refs--;
@@ -473,8 +585,11 @@ void tcg_optimize(TCGContext *s)
     if (!s->opt_info) {
         s->opt_info = g_new0(TempInfo, s->max_temps);
     }
-    OptState o = { .s = s, .info = s->opt_info };
-    memset(o.info, 0, sizeof(TempInfo) * s->nb_temps);
+    /* epochs only grow (per thread, as contexts are), so what an entry
+     * says about an earlier block or label is never taken as current */
+    static __thread uint32_t epoch;
+    OptState o = { .s = s, .info = s->opt_info, .epoch = ++epoch,
+                   .epoch_counter = &epoch };
 
     /* count branches to each label (the front end may have built ops
      * without the builders) */
@@ -643,6 +758,22 @@ void tcg_optimize(TCGContext *s)
             break;
         }
 
+        /* the same computation done before in this EBB: a copy */
+        bool cse_ok = cse_candidate(op);
+        uint32_t in_ver[2] = { 0, 0 };
+        if (cse_ok) {
+            TCGTemp *prev = cse_find(&o, op);
+            if (prev && prev->type == op->args[0].t->type) {
+                make_mov(&o, op, op->args[0].t, prev);
+                cse_ok = false;
+            } else {
+                for (int i = 0; i < tcg_op_defs[op->opc].nb_iargs; i++) {
+                    TCGTemp *t = op->args[1 + i].t;
+                    in_ver[i] = t->kind == TEMP_CONST ? 0 : ti(&o, t)->ver;
+                }
+            }
+        }
+
         /* record what the outputs now hold */
         if (op->opc == INDEX_op_mov) {
             TCGTemp *d = op->args[0].t, *src = op->args[1].t;
@@ -670,6 +801,9 @@ void tcg_optimize(TCGContext *s)
             if (nb_o == 1) {
                 ti(&o, op->args[0].t)->z_known = true;
                 ti(&o, op->args[0].t)->z_mask = z;
+            }
+            if (cse_ok) {
+                cse_record(&o, op, in_ver);
             }
         }
     }

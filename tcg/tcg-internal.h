@@ -110,6 +110,7 @@ bool tcg_eval_cond(TCGType type, TCGCond c, uint64_t a, uint64_t b);
 /* Back end (tcg/x86_64): code for the op list at s->code_ptr; -1 when it
  * does not fit. */
 int tcg_backend_gen_code(TCGContext *s);
+void tcg_backend_free(TCGContext *s);
 
 /* Host features the back end and op expansion use (set on first context). */
 typedef struct TCGHostFeatures {

@@ -14,7 +14,7 @@ TCGTargetConfig tcg_target_config;
 /* Temps and labels live in fixed arrays because front ends hold pointers
  * to them; these bound one block (freed temps are reused). */
 #define TCG_TEMPS_MAX   32768
-#define TCG_LABELS_MAX  4096
+#define TCG_LABELS_MAX  TCG_MAX_LABELS
 #define TCG_OP_CHUNK    512
 
 const TCGOpDef tcg_op_defs[NB_OPS] = {
@@ -106,7 +106,7 @@ void tcg_context_free(TCGContext *s)
     }
     g_free(s->temps);
     g_free(s->labels);
-    g_free(s->backend);
+    tcg_backend_free(s);
     g_free(s->opt_info);
     if (tcg_ctx == s) {
         tcg_ctx = NULL;
@@ -313,7 +313,11 @@ static TCGOp *op_alloc(TCGContext *s)
     }
     TCGOp *op = s->op_pool;
     s->op_pool = op->next;
-    memset(op, 0, sizeof(*op));
+    /* not the whole op: the call part is only read for calls, which
+     * fill it */
+    op->life = 0;
+    op->next = op->prev = NULL;
+    memset(op->args, 0, sizeof(op->args));
     return op;
 }
 

@@ -44,14 +44,10 @@ void tb_jmp_cache_clear_page(CPUState *cpu, uint64_t vaddr)
     uint64_t page = vaddr & TARGET_PAGE_MASK;
 
     /* A block starting on the page before may run onto this one. */
-    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
-        TranslationBlock *tb = __atomic_load_n(&t->jmp_cache[i],
-                                               __ATOMIC_RELAXED);
-        if (tb) {
-            uint64_t p = tb->pc & TARGET_PAGE_MASK;
-            if (p == page || p + TARGET_PAGE_SIZE == page) {
-                __atomic_store_n(&t->jmp_cache[i], NULL, __ATOMIC_RELAXED);
-            }
+    for (int k = 0; k < 2; k++) {
+        unsigned g = tb_jmp_cache_page_group(page - k * TARGET_PAGE_SIZE);
+        for (unsigned i = 0; i < TB_JMP_PAGE_SIZE; i++) {
+            __atomic_store_n(&t->jmp_cache[g + i], NULL, __ATOMIC_RELAXED);
         }
     }
 }
@@ -153,12 +149,37 @@ static TranslationBlock *cpu_tb_exec(CPUState *cpu, TranslationBlock *tb,
     return last;
 }
 
+/* Whether a yield (PAUSE in a spin loop) can let another vCPU run: only
+ * when they share this thread and one of them has something to do. */
+static bool yield_helps(CPUState *self)
+{
+    CPUState *cpu;
+
+    if (tcg_settings.multi_thread) {
+        return false;
+    }
+    CPU_FOREACH(cpu) {
+        CPUClass *cc = CPU_GET_CLASS(cpu);
+        if (cpu != self && !cpu->stop && !cpu->stopped &&
+            (!cpu->halted || !cc->has_work || cc->has_work(cpu))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* True if the loop must return (ret set); false to go on. */
 static bool cpu_handle_exception(CPUState *cpu, int *ret)
 {
     int excp = cpu->exception_index;
 
     if (excp < 0) {
+        return false;
+    }
+    if (excp == EXCP_YIELD && !yield_helps(cpu)) {
+        /* Leaving would only take and drop the BQL in a tight loop,
+         * starving the main loop (and its timers) of it. */
+        cpu->exception_index = -1;
         return false;
     }
     if (excp >= EXCP_INTERRUPT) {

@@ -34,8 +34,14 @@ typedef struct CPUTLBDesc {
 /* Pages queued for a remote flush before the whole TLB is flushed. */
 #define TLB_PENDING_PAGES 8
 
+/* The jump cache is hashed so that the blocks of one page share a group
+ * of TB_JMP_PAGE_SIZE entries: flushing a page clears two groups (the
+ * page's and the one before, whose blocks may run onto it). */
 #define TB_JMP_CACHE_BITS 12
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+#define TB_JMP_PAGE_BITS  (TB_JMP_CACHE_BITS / 2)
+#define TB_JMP_PAGE_SIZE  (1u << TB_JMP_PAGE_BITS)
+#define TB_JMP_PAGE_MASK  (TB_JMP_CACHE_SIZE - TB_JMP_PAGE_SIZE)
 
 typedef struct TCGCPUThread {
     CPUTLBDesc tlb[NB_MMU_MODES];
@@ -65,10 +71,18 @@ static inline TCGCPUThread *tcg_thread(CPUState *cpu)
     return cpu->tcg;
 }
 
+static inline unsigned tb_jmp_cache_page_group(uint64_t pc)
+{
+    return ((pc >> TARGET_PAGE_BITS) << TB_JMP_PAGE_BITS) & TB_JMP_PAGE_MASK;
+}
+
 static inline unsigned tb_jmp_cache_hash(uint64_t pc)
 {
-    uint64_t h = pc ^ (pc >> TB_JMP_CACHE_BITS);
-    return h & (TB_JMP_CACHE_SIZE - 1);
+    /* offset in the page, folded to TB_JMP_PAGE_BITS */
+    uint64_t off = pc & ~TARGET_PAGE_MASK;
+    unsigned in_page = (off ^ (off >> TB_JMP_PAGE_BITS)) &
+                       (TB_JMP_PAGE_SIZE - 1);
+    return tb_jmp_cache_page_group(pc) | in_page;
 }
 
 /* ---- accelerator settings (tcg-accel.c) ---- */

@@ -141,7 +141,11 @@ void tcg_gen_qemu_st_i64(TCGv_i64 val, TCGv_i64 addr, unsigned mmu_idx,
                          MemOp op);
 
 /* Helper calls. ret may be NULL for void helpers; args are I32 or I64
- * temps (an I32 arrives zero-extended in a 64-bit register). */
+ * temps (an I32 arrives zero-extended in a 64-bit register), at most
+ * TCG_MAX_CALL_ARGS. The helper returns a 32-bit type for an I32 ret
+ * (bits 63..32 are cleared after the call) or a 64-bit one for I64;
+ * not bool or a narrower type, whose upper bits the ABI leaves
+ * undefined. */
 void tcg_gen_callN(void *fn, const char *name, unsigned flags,
                    TCGTemp *ret, int nb_args, TCGTemp **args);
 /* Convenience: tcg_gen_call(fn, flags, ret, a0, a1, ...) with TCGTemp*.

@@ -244,7 +244,7 @@ extern const TCGOpDef tcg_op_defs[NB_OPS];
 #define TCG_MAX_OP_ARGS   6
 #define TCG_INSN_START_WORDS 2
 #define TCG_MAX_INSNS     512     /* guest instructions per block */
-#define TCG_MAX_LABELS    512
+#define TCG_MAX_LABELS    4096    /* per block; more fails tcg_gen_code */
 
 typedef struct TCGTemp {
     TCGType type;
@@ -258,7 +258,8 @@ typedef struct TCGTemp {
     bool mem_coherent;            /* memory copy equals the register */
     bool mem_allocated;
     uint16_t state;               /* liveness bits */
-    struct TCGTemp *state_ptr;    /* optimizer copy tracking */
+    struct TCGTemp *state_ptr;    /* unused (the optimizer keeps its
+                                     facts in TCGContext.opt_info) */
     bool temp_allocated;          /* EBB/TB: in use by the front end */
     int index;                    /* position in TCGContext.temps */
 } TCGTemp;
@@ -363,7 +364,8 @@ typedef struct TCGContext {
     uint8_t *code_end;            /* end of the room for this block */
     bool code_overflow;
 
-    /* frame: spill area for TB temps and the stack slots of the prologue */
+    /* unused: the back end's spill area is [rsp, rsp + TCG_FRAME_SIZE)
+     * of the prologue's frame (tcg/x86_64/backend.h) */
     int frame_start, frame_end, frame_used;
 
     /* -d op / op_opt / out_asm: TCG_LOG_* (set by the runtime) */

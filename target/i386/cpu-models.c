@@ -701,7 +701,7 @@ void x86_cpu_build_cpuid(X86CPU *cpu)
 
     /* The KVM paravirt leaves describe KVM's services (kvmclock MSRs,
      * async page faults...): under TCG nobody provides them, as in QEMU. */
-    if (kvm_enabled() && (f[FEAT_KVM] || f[FEAT_KVM_HINTS])) {
+    if (!tcg_enabled() && (f[FEAT_KVM] || f[FEAT_KVM_HINTS])) {
         /* "KVMKVMKVM\0\0\0" */
         cpuid_put(env, 0x40000000, 0, 0, 0x40000001, 0x4b4d564b, 0x564b4d56,
                   0x4d);

@@ -464,8 +464,18 @@ static int emit_cmp(TCGContext *s, TCGType type, TCGCond c, int ra, int rb,
     if (c == TCG_COND_ALWAYS || c == TCG_COND_NEVER) {
         emit_arith(s, ARITH_CMP, type, ra, ra);
     } else if (c == TCG_COND_TSTEQ || c == TCG_COND_TSTNE) {
-        if (rb < 0 && (imm == -1 || (type == TCG_TYPE_I32 &&
-                                     (uint32_t)imm == 0xffffffffu))) {
+        if (rb >= 0 || imm == -1) {
+            /* below */
+        } else if ((uint64_t)imm <= 0xffffffffu ||
+                   (type == TCG_TYPE_I32)) {
+            /* a mask within the low half: a 32-bit test is the same */
+            type = TCG_TYPE_I32;
+            imm = (uint32_t)imm;
+            if (imm == 0xffffffffu) {
+                imm = -1;
+            }
+        }
+        if (rb < 0 && imm == -1) {
             emit_modrm(s, OPC_TESTL | rexw(type), ra, ra);
         } else if (rb < 0) {
             emit_modrm(s, OPC_GRP3_Ev | rexw(type), 0, ra);
@@ -484,12 +494,21 @@ static int emit_cmp(TCGContext *s, TCGType type, TCGCond c, int ra, int rb,
 }
 
 /* Loads the two compared operands of op (at args[ia], args[ia+1]). */
-static void cmp_operands(TCGContext *s, TCGOp *op, int ia, int *ra, int *rb,
-                         int64_t *imm)
+static void cmp_operands(TCGContext *s, TCGOp *op, int ia, TCGCond c,
+                         int *ra, int *rb, int64_t *imm)
 {
     TCGTemp *a = op->args[ia].t, *b = op->args[ia + 1].t;
     *ra = in_reg(s, a);
-    *rb = const_imm(b, op->type, imm) ? -1 : in_reg(s, b);
+    if (const_imm(b, op->type, imm)) {
+        *rb = -1;
+    } else if ((c == TCG_COND_TSTEQ || c == TCG_COND_TSTNE) &&
+               b->kind == TEMP_CONST && (uint64_t)b->val <= 0xffffffffu) {
+        /* tested with a 32-bit test */
+        *imm = b->val;
+        *rb = -1;
+    } else {
+        *rb = in_reg(s, b);
+    }
 }
 
 /* ---- ops ---- */
@@ -858,7 +877,7 @@ static void lower_setcond(TCGContext *s, TCGOp *op)
 {
     int ra, rb;
     int64_t imm;
-    cmp_operands(s, op, 1, &ra, &rb, &imm);
+    cmp_operands(s, op, 1, op->args[3].c, &ra, &rb, &imm);
     free_dead_inputs(s, op);
     int rr = out_reg(s, op->args[0].t, -1, ALLOC_REGS);
     int jcc = emit_cmp(s, op->type, op->args[3].c, ra, rb, imm);
@@ -875,7 +894,7 @@ static void lower_movcond(TCGContext *s, TCGOp *op)
     TCGType type = op->type;
     int ra, rb;
     int64_t imm;
-    cmp_operands(s, op, 1, &ra, &rb, &imm);
+    cmp_operands(s, op, 1, op->args[5].c, &ra, &rb, &imm);
     int rt = in_reg(s, op->args[3].t);
     int rf = in_reg(s, op->args[4].t);
     free_dead_inputs(s, op);
@@ -895,7 +914,7 @@ static void lower_brcond(TCGContext *s, TCGOp *op)
 {
     int ra, rb;
     int64_t imm;
-    cmp_operands(s, op, 0, &ra, &rb, &imm);
+    cmp_operands(s, op, 0, op->args[2].c, &ra, &rb, &imm);
     /* the target expects globals and TB temps in memory */
     sync_all(s, false);
     free_dead_inputs(s, op);
@@ -1373,7 +1392,14 @@ static void lower_exit_tb(TCGContext *s, TCGOp *op)
     if (val == 0) {
         emit_jmp_call(s, false, tcg_code_gen_epilogue);
     } else {
-        emit_movi(s, TCG_TYPE_I64, R_RAX, val);
+        /* TBs usually live next to their code: a rip-relative lea is
+         * shorter than a 64-bit immediate */
+        intptr_t d = (intptr_t)val - (intptr_t)(s->code_ptr + 7);
+        if (d == (int32_t)d) {
+            emit_modrm_rip(s, OPC_LEA | P_REXW, R_RAX, (const void *)val, 0);
+        } else {
+            emit_movi(s, TCG_TYPE_I64, R_RAX, val);
+        }
         emit_jmp_call(s, false, tcg_tb_ret_addr);
     }
 }
@@ -1547,6 +1573,16 @@ static bool fuse_ld_brcond(TCGContext *s, TCGOp *op)
 static bool room(TCGContext *s)
 {
     return s->code_end - s->code_ptr >= OP_MARGIN;
+}
+
+void tcg_backend_free(TCGContext *s)
+{
+    Backend *b = s->backend;
+    if (b) {
+        g_free(b->ldst);
+        g_free(b);
+        s->backend = NULL;
+    }
 }
 
 int tcg_backend_gen_code(TCGContext *s)

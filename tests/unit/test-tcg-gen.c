@@ -650,6 +650,14 @@ static void test_exit_values(void)
                      (uintptr_t)&fake_tb_a + TB_EXIT_REQUESTED);
     g_assert_cmpuint(fake_cpu.g64[0], ==, 0);
     fake_cpu.exit_request = 0;
+
+    /* a TB next to the code (as the runtime places them) and far away */
+    for (int far = 0; far < 2; far++) {
+        const void *tb = far ? (const void *)&fake_tb_b
+                             : (const void *)(code_buf + 64 * 1024);
+        tcg_gen_exit_tb(tb, 1);
+        g_assert_cmpuint(gen_and_run(), ==, (uintptr_t)tb + 1);
+    }
 }
 
 /* a load compared with a constant right away is one cmp with memory */

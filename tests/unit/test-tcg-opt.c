@@ -171,6 +171,34 @@ static void test_known_zero_bits(void)
     tcg_func_start(tcg_ctx);
 }
 
+/* a computation repeated in the same extended basic block is a copy */
+static void test_common_subexpressions(void)
+{
+    TCGv_i64 a = tcg_temp_new_i64(), b = tcg_temp_new_i64();
+    TCGv_i64 c = tcg_temp_new_i64(), d = tcg_temp_new_i64();
+    TCGv_i64 e = tcg_temp_new_i64();
+    tcg_gen_ext32u_i64(a, g64[0]);
+    tcg_gen_ext32u_i64(b, g64[0]);          /* = a */
+    tcg_gen_add_i64(g64[1], a, b);
+    tcg_gen_call0(test_common_subexpressions, 0, NULL);
+    tcg_gen_ext32u_i64(c, g64[0]);          /* g0 may have changed */
+    tcg_gen_ext32u_i64(g64[0], g64[0]);
+    tcg_gen_ext32u_i64(d, g64[0]);          /* = g0 (now extended) */
+    tcg_gen_xor_i64(e, c, d);
+    tcg_gen_mov_i64(g64[2], e);
+    tcg_gen_exit_tb(NULL, 0);
+    tcg_optimize(tcg_ctx);
+    /* b is a copy of a; after the call c is computed again, g0's own
+     * extension is then a copy of c, and d (of a value known to fit) a
+     * plain move */
+    g_assert_cmpint(count_ops(INDEX_op_ext32u), ==, 2);
+    TCGOp *second = find_op(INDEX_op_ext32u, 1);
+    g_assert(second->args[0].t == tcgv_i64_temp(c));
+    TCGOp *add = find_op(INDEX_op_add, 0);
+    g_assert(add->args[1].t == add->args[2].t);
+    tcg_func_start(tcg_ctx);
+}
+
 static void test_branch_folding(void)
 {
     TCGLabel *l1 = gen_new_label(), *l2 = gen_new_label();
@@ -750,6 +778,8 @@ int main(int argc, char **argv)
     g_test_add_func("/tcg/opt/copy-propagation", test_copy_propagation);
     g_test_add_func("/tcg/opt/identities", test_identities);
     g_test_add_func("/tcg/opt/known-zero-bits", test_known_zero_bits);
+    g_test_add_func("/tcg/opt/common-subexpressions",
+                    test_common_subexpressions);
     g_test_add_func("/tcg/opt/branch-folding", test_branch_folding);
     g_test_add_func("/tcg/opt/liveness", test_liveness);
     g_test_add_func("/tcg/opt/random-programs", test_random_programs);

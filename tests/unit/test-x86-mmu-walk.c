@@ -344,6 +344,40 @@ static void test_paging_off(void)
     fx_fini(&f);
 }
 
+static void test_5level(void)
+{
+    Fixture f;
+    X86Translation t;
+    uint32_t err;
+    const uint64_t va = 0x00f0000000001234ull;   /* needs 57-bit VAs */
+
+    fx_init(&f);
+    /* PML5 0x1000 [0xf0] -> PML4 0x2000 -> PDPT 0x3000 -> PD 0x4000 ->
+     * PT 0x5000 [1] -> 0x9000 */
+    put64(&f, 0x1000 + 0xf0 * 8, 0x2000 | P | RW | US);
+    put64(&f, 0x2000, 0x3000 | P | RW | US);
+    put64(&f, 0x3000, 0x4000 | P | RW | US);
+    put64(&f, 0x4000, 0x5000 | P | RW | US);
+    put64(&f, 0x5008, 0x9000 | P | RW | US);
+    f.ctx.cr0 = CR0_PE_MASK | CR0_PG_MASK;
+    f.ctx.cr3 = 0x1000;
+    f.ctx.cr4 = X86_CR4_PAE | X86_CR4_LA57;
+    f.ctx.efer = MSR_EFER_LME | MSR_EFER_LMA;
+    g_assert_cmpint(x86_paging_mode(&f.ctx), ==, X86_PAGING_5LEVEL);
+    g_assert_cmphex(ok(&f, va, X86_ACC_WRITE, X86_WALK_USER, NULL), ==,
+                    0x9234);
+    g_assert_cmphex(x86_paging_va_end(&f.ctx), ==, 1ull << 57);
+    /* the same address is not canonical with 4-level paging */
+    f.ctx.cr4 &= ~X86_CR4_LA57;
+    g_assert_cmpint(x86_mmu_translate_va(&f.ctx, va, X86_ACC_READ, 0, &t,
+                                         &err), ==, X86_WALK_NONCANONICAL);
+    /* PS in a PML5E is reserved */
+    f.ctx.cr4 |= X86_CR4_LA57;
+    put64(&f, 0x1000 + 0xf0 * 8, 0x2000 | P | RW | US | PS);
+    g_assert_cmphex(pf(&f, va, X86_ACC_READ, 0), ==, 0x09);
+    fx_fini(&f);
+}
+
 typedef struct Seen {
     GString *s;
 } Seen;
@@ -415,5 +449,6 @@ int main(int argc, char **argv)
     g_test_add_func("/x86-mmu/pae", test_pae);
     g_test_add_func("/x86-mmu/paging-off", test_paging_off);
     g_test_add_func("/x86-mmu/iterate", test_iterate);
+    g_test_add_func("/x86-mmu/5level", test_5level);
     return g_test_run();
 }

@@ -24,6 +24,8 @@ static int check_exception(CPUX86State *env, int intno, uint32_t *err)
 {
     int old = env->old_exception;
 
+    kemu_log_mask(LOG_INT, "check_exception old: 0x%x new 0x%x\n", old,
+                  intno);
     if (old == EXCP08_DBLE) {
         return -1;
     }

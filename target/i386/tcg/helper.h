@@ -62,6 +62,12 @@ void helper_fxrstor(CPUX86State *env, uint64_t addr, uint32_t mmu_idx,
 /* #GP on reserved MXCSR bits */
 void helper_ldmxcsr(CPUX86State *env, uint32_t val);
 
+/* pkru_helper.c: WRPKRU after the translator's checks (flushes the TLB) */
+void helper_wrpkru(CPUX86State *env, uint64_t val);
+
+/* fpu_helper.c: FILD m16/m32/m64 (push, exact) */
+void helper_fild(CPUX86State *env, uint64_t val, uint32_t bits);
+
 /* sse_helper.c: packed/scalar ops on XMM registers in env (s may be
  * env->xmm_t0 holding a memory operand). The FP ones run on the host
  * SSE unit under the guest's MXCSR (exceptions masked on the host) and

@@ -43,6 +43,7 @@
 #define CPUID_7_0_ECX_UMIP    (1u << 2)
 #define CPUID_7_0_ECX_PKU     (1u << 3)
 #define CPUID_7_0_ECX_OSPKE   (1u << 4)
+#define CPUID_7_0_ECX_LA57    (1u << 16)
 #define CPUID_7_0_ECX_RDPID   (1u << 22)
 #define CPUID_EXT_RDRAND      (1u << 30)
 
@@ -67,10 +68,6 @@ static inline uint32_t cpl_of(CPUX86State *env)
     return env->hflags & HF_CPL_MASK;
 }
 
-static void sync_eip(CPUX86State *env, uintptr_t ra)
-{
-    cpu_restore_state(env_to_cpu(env), ra);
-}
 
 /* ---- CPUID ---- */
 
@@ -191,10 +188,14 @@ uint64_t helper_rdpid(CPUX86State *env)
 
 /* ---- MSRs ---- */
 
-static bool canonical(uint64_t v)
+/* Canonical for the current paging depth (57 bits with CR4.LA57). */
+static bool canonical_env(CPUX86State *env, uint64_t v)
 {
-    return (uint64_t)((int64_t)(v << 16) >> 16) == v;
+    int shift = env->cr[4] & CR4_LA57 ? 7 : 16;
+
+    return (uint64_t)((int64_t)(v << shift) >> shift) == v;
 }
+#define canonical(v) canonical_env(env, (v))
 
 /* Memory types an MTRR or PAT entry may name: UC WC WT WP WB (UC-). */
 static bool valid_memtype(unsigned t, bool pat)
@@ -695,6 +696,9 @@ static uint64_t cr4_reserved(CPUX86State *env)
     if (feat(env, FEAT_7_0_ECX, CPUID_7_0_ECX_PKU)) {
         ok |= CR4_PKE;
     }
+    if (feat(env, FEAT_7_0_ECX, CPUID_7_0_ECX_LA57)) {
+        ok |= CR4_LA57;
+    }
     return ~ok;
 }
 
@@ -762,7 +766,8 @@ void helper_write_crN(CPUX86State *env, uint32_t reg, uint64_t val)
         if (val & cr4_reserved(env)) {
             raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
         }
-        if (lma && !(val & CR4_PAE)) {
+        /* PAE stays on and the paging depth stays put in long mode */
+        if (lma && (!(val & CR4_PAE) || ((val ^ env->cr[4]) & CR4_LA57))) {
             raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
         }
         if ((val & CR4_PCIDE) && !(env->cr[4] & CR4_PCIDE) &&
@@ -892,7 +897,6 @@ static G_NORETURN void do_hlt(CPUX86State *env)
 
 void helper_hlt(CPUX86State *env, uint32_t next_eip_addend)
 {
-    sync_eip(env, GETPC());
     env->rip += next_eip_addend;
     do_hlt(env);
 }
@@ -902,7 +906,6 @@ void helper_pause(CPUX86State *env, uint32_t next_eip_addend)
     CPUState *cs = env_to_cpu(env);
 
     /* a spin-wait: let the other vCPUs (thread=single) run */
-    sync_eip(env, GETPC());
     env->rip += next_eip_addend;
     cs->exception_index = EXCP_YIELD;
     cpu_loop_exit(cs);
@@ -924,7 +927,6 @@ void helper_mwait(CPUX86State *env, uint32_t next_eip_addend)
     if ((uint32_t)env->regs[R_ECX] & ~1u) {
         raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
     }
-    sync_eip(env, ra);
     env->rip += next_eip_addend;
     if (cpu_count() > 1) {
         /* another vCPU may write the monitored line, which we do not

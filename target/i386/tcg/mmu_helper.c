@@ -70,8 +70,6 @@ bool x86_cpu_tlb_fill(CPUState *cs, uint64_t vaddr, int size,
     if (r == X86_WALK_NONCANONICAL) {
         raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
     }
-    kemu_log_mask(LOG_INT, "#PF at %016" PRIx64 " access %d idx %d err %x\n",
-                  vaddr, access, mmu_idx, err);
     env->cr[2] = vaddr;
     raise_exception_err_ra(env, EXCP0E_PAGE, err, ra);
 }

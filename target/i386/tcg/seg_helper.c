@@ -69,7 +69,9 @@ bool x86_load_descriptor(CPUX86State *env, uint32_t *e1, uint32_t *e2,
     return true;
 }
 
-/* The CPU sets the accessed bit of a segment descriptor it loads. */
+/* The CPU sets the accessed bit of a data segment descriptor it loads
+ * (far transfers leave a code descriptor's alone, as QEMU does, so that
+ * "info registers" reads the same). */
 static void set_accessed(CPUX86State *env, uint32_t selector, uint32_t *e2,
                          uintptr_t ra)
 {
@@ -113,11 +115,6 @@ static X86Stack cur_stack(CPUX86State *env, uintptr_t ra)
     return st;
 }
 
-/* The precise eip of the insn calling a helper that got its length. */
-static void sync_eip(CPUX86State *env, uintptr_t ra)
-{
-    cpu_restore_state(env_to_cpu(env), ra);
-}
 
 /* ---- MOV/POP Sreg, LDS... ---- */
 
@@ -272,7 +269,6 @@ void helper_ljmp_protected(CPUX86State *env, uint32_t new_cs,
         if (!is_64bit_code(env, e2) && new_eip > x86_desc_limit(e1, e2)) {
             raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
         }
-        set_accessed(env, new_cs, &e2, ra);
         load_seg_desc(env, R_CS, (new_cs & 0xfffc) | cpl, e1, e2);
         env->rip = new_eip;
         return;
@@ -288,7 +284,6 @@ void helper_ljmp_protected(CPUX86State *env, uint32_t new_cs,
         if (dpl < cpl || dpl < rpl) {
             raise_exception_err_ra(env, EXCP0D_GPF, new_cs & 0xfffc, ra);
         }
-        sync_eip(env, ra);
         x86_switch_tss(env, new_cs, e1, e2, SWITCH_TSS_JMP,
                        env->rip + next_eip_addend, 0);
         return;
@@ -345,7 +340,6 @@ void helper_lcall_protected(CPUX86State *env, uint32_t new_cs,
     X86Stack st;
     MemOp sz;
 
-    sync_eip(env, ra);
     next_eip = env->rip + next_eip_addend;
     new_cs &= 0xffff;
     if ((new_cs & 0xfffc) == 0) {
@@ -363,7 +357,6 @@ void helper_lcall_protected(CPUX86State *env, uint32_t new_cs,
         if (!is_64bit_code(env, e2) && new_eip > x86_desc_limit(e1, e2)) {
             raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
         }
-        set_accessed(env, new_cs, &e2, ra);
         x86_set_sp(env, st.sp, st.mask);
         load_seg_desc(env, R_CS, (new_cs & 0xfffc) | cpl, e1, e2);
         env->rip = new_eip;
@@ -660,7 +653,6 @@ void helper_iret_protected(CPUX86State *env, uint32_t shift,
         if (type != 3) {             /* busy TSS, 16 or 32-bit */
             raise_exception_err_ra(env, EXCP0A_TSS, tss & 0xfffc, ra);
         }
-        sync_eip(env, ra);
         x86_switch_tss(env, tss, e1, e2, SWITCH_TSS_IRET,
                        env->rip + next_eip_addend, 0);
     } else {
@@ -740,13 +732,14 @@ void helper_ltr(CPUX86State *env, uint32_t selector)
     if (!(e2 & DESC_P_MASK)) {
         raise_exception_err_ra(env, EXCP0B_NOSEG, selector & 0xfffc, ra);
     }
-    /* mark it busy */
-    e2 |= 2 << DESC_TYPE_SHIFT;
-    x86_st(env, env->gdt.base + (selector & ~7u) + 4, e2, MO_UL,
-           x86_kernel_mmu_index(env), ra);
+    /* The cache keeps the type as read (QEMU's "info registers" shows
+     * TSS64-avl after LTR); the descriptor in the GDT becomes busy. */
     env->tr = (SegmentCache){ .selector = selector, .base = base,
                               .limit = x86_desc_limit(e1, e2),
                               .flags = X86_DESC_FLAGS(e2) };
+    x86_st(env, env->gdt.base + (selector & ~7u) + 4,
+           e2 | (2u << DESC_TYPE_SHIFT), MO_UL, x86_kernel_mmu_index(env),
+           ra);
 }
 
 void helper_lgdt(CPUX86State *env, uint64_t base, uint32_t limit)
@@ -849,7 +842,6 @@ void helper_syscall(CPUX86State *env, uint32_t next_eip_addend)
     if (!(env->efer & MSR_EFER_SCE)) {
         raise_exception_ra(env, EXCP06_ILLOP, ra);
     }
-    sync_eip(env, ra);
     next_eip = env->rip + next_eip_addend;
     fl = cpu_compute_eflags(env);
     if (env->hflags & HF_LMA) {
@@ -890,7 +882,8 @@ void helper_sysret(CPUX86State *env, uint32_t dflag)
     if (env->hflags & HF_LMA) {
         if (dflag == 2) {
             uint64_t rcx = env->regs[R_ECX];
-            if ((uint64_t)((int64_t)(rcx << 16) >> 16) != rcx) {
+            int sh = env->cr[4] & (1u << 12) ? 7 : 16;    /* CR4.LA57 */
+            if ((uint64_t)((int64_t)(rcx << sh) >> sh) != rcx) {
                 raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
             }
             x86_load_seg_cache(env, R_CS, (sel + 16) | 3, 0, 0xffffffff,

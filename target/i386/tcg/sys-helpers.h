@@ -5,7 +5,9 @@
  * (seg_helper.c, excp_helper.c, misc_helper.c, mmu_helper.c); called by
  * translate.c. Each may fault: it restores the guest state itself from
  * GETPC(). 'next_eip_addend' is the instruction's length (for return
- * addresses and for resuming after it); 'dflag' the operand size as
+ * addresses and for resuming after it): a helper taking it relies on the
+ * front end having stored the insn's own eip in env->rip (and cc_op)
+ * before the call, as gen_sync does; 'dflag' the operand size as
  * 0=16, 1=32, 2=64 bits; 'shift' the same for far transfers.
  *
  * When a helper changes anything the TB flags depend on (hflags, CS, the

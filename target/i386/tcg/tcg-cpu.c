@@ -140,8 +140,16 @@ static void x86_do_init(CPUState *cs)
 {
     X86CPU *cpu = X86_CPU(cs);
     CPUX86State *env = &cpu->env;
+    /* The reset clears interrupt_request; a SIPI that came right behind
+     * the INIT (Linux sends INIT, SIPI, SIPI back to back, and a busy
+     * host may run this vCPU only after all three) must survive it. */
+    uint32_t sipi = __atomic_load_n(&cs->interrupt_request,
+                                    __ATOMIC_ACQUIRE) & CPU_INTERRUPT_SIPI;
 
     x86_cpu_reset_state(cpu, true);
+    if (sipi) {
+        __atomic_or_fetch(&cs->interrupt_request, sipi, __ATOMIC_RELEASE);
+    }
     env->cc_src = 0;
     env->cc_op = CC_OP_EFLAGS;
     env->hflags = 0;
@@ -180,6 +188,11 @@ static bool x86_cpu_exec_interrupt(CPUState *cs, uint32_t req)
         cs->halted = true;
         cs->exception_index = EXCP_HLT;
         cpu_loop_exit(cs);
+    }
+    if (req & CPU_INTERRUPT_SMI) {
+        /* no SMM yet: dropped, or a halted CPU would spin on it */
+        cpu_reset_interrupt(cs, CPU_INTERRUPT_SMI);
+        kemu_log_mask(LOG_UNIMP, "SMI ignored: SMM is not emulated\n");
     }
     if ((req & CPU_INTERRUPT_NMI) && !env->nmi_blocked) {
         cpu_reset_interrupt(cs, CPU_INTERRUPT_NMI);

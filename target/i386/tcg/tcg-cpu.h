@@ -242,8 +242,9 @@ static inline uint32_t x86_desc_limit(uint32_t e1, uint32_t e2)
     uint32_t limit = (e1 & 0xffff) | (e2 & 0x000f0000);
     return e2 & DESC_G_MASK ? (limit << 12) | 0xfff : limit;
 }
-/* The attribute bits a SegmentCache keeps of e2. */
-#define X86_DESC_FLAGS(e2) ((e2) & 0x00f0ff00u)
+/* What a SegmentCache keeps of e2: attributes and limit bits 19:16
+ * (not the base bits), which is what QEMU's "info registers" shows. */
+#define X86_DESC_FLAGS(e2) ((e2) & 0x00ffff00u)
 #define DESC_CS_MASK (1u << 11)   /* type: code */
 #define DESC_C_MASK  (1u << 10)   /* code: conforming; data: expand-down */
 #define DESC_E_MASK  (1u << 10)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * x87 control instructions: FWAIT, FNINIT, FNCLEX, FNSTSW, FNSTCW, FLDCW
- * with the CR0.EM/TS/MP device-not-available rules. These are what
- * firmware and the kernel's FPU probe run; the arithmetic on the host
- * x87 comes later (other x87 opcodes raise #UD and log LOG_UNIMP).
+ * x87 control instructions: FWAIT, FNINIT, FNCLEX, FNSTSW, FNSTCW, FLDCW,
+ * EMMS and FILD, with the CR0.EM/TS/MP device-not-available rules. These
+ * are what firmware and the kernel run (its FPU probe, and AMD's
+ * "fnclex; emms; fild" before FXRSTOR); the arithmetic on the host x87
+ * comes later (other x87 opcodes raise #UD and log LOG_UNIMP).
  */
 #include "util/osdep.h"
 #include "target/i386/tcg/translate.h"
@@ -78,6 +79,24 @@ bool disas_fpu(DisasContext *s)
             v = tcg_temp_new_i64();
             tcg_gen_ld16u_i64(v, tcg_env(), ENV_OFS(fpuc));
             gen_op_st(s, 0, v);
+        }
+        break;
+    case ZYDIS_MNEMONIC_EMMS:
+        /* MMX state is the x87 state: every register tagged empty. An
+         * MMX instruction is #UD (not #NM) with CR0.EM */
+        if (s->flags & HF_EM) {
+            gen_illegal_opcode(s);
+        } else if (check_fpu(s, false)) {
+            tcg_gen_st8_i64(tcg_constant_i64(0), tcg_env(),
+                            ENV_OFS(fptag_abridged));
+        }
+        break;
+    case ZYDIS_MNEMONIC_FILD:
+        if (check_fpu(s, false)) {
+            v = tcg_temp_new_i64();
+            gen_op_ld(s, 0, v);
+            tcg_gen_call(helper_fild, 0, NULL, ENV(), T64(v),
+                         CI(opsize(s, 0)));
         }
         break;
     case ZYDIS_MNEMONIC_FLDCW:

@@ -438,6 +438,42 @@ static void gen_monitor(DisasContext *s)
     tcg_gen_call(helper_monitor, 0, NULL, ENV(), T64(addr));
 }
 
+/* RDPKRU/WRPKRU: #UD without CR4.PKE, #GP(0) unless ECX (and EDX for
+ * WRPKRU) are zero */
+static void gen_pkru(DisasContext *s, bool write)
+{
+    TCGLabel *ok = gen_new_label();
+    TCGv_i64 t = tcg_temp_new_i64();
+
+    if (!(s->flags & HF_PKE)) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    gen_update_cc_op(s);
+    tcg_gen_ext32u_i64(t, cpu_regs[R_ECX]);
+    if (write) {
+        TCGv_i64 d = tcg_temp_new_i64();
+        tcg_gen_ext32u_i64(d, cpu_regs[R_EDX]);
+        tcg_gen_or_i64(t, t, d);
+    }
+    tcg_gen_brcondi_i64(TCG_COND_EQ, t, 0, ok);
+    gen_update_eip_cur(s);
+    tcg_gen_call(helper_raise_exception_err, 0, NULL, ENV(),
+                 CI(EXCP0D_GPF), CI(0));
+    tcg_gen_set_label(ok);
+    if (write) {
+        t = tcg_temp_new_i64();
+        tcg_gen_ext32u_i64(t, cpu_regs[R_EAX]);
+        tcg_gen_call(helper_wrpkru, 0, NULL, ENV(), T64(t));
+        s->base.is_jmp = DISAS_EOB_NEXT;
+    } else {
+        t = tcg_temp_new_i64();
+        tcg_gen_ld32u_i64(t, tcg_env(), ENV_OFS(pkru));
+        gen_gpr_write(R_EAX, 32, t);
+        gen_gpr_write(R_EDX, 32, tcg_constant_i64(0));
+    }
+}
+
 static void gen_noreturn_helper(DisasContext *s, void *fn, const char *name)
 {
     TCGTemp *args[2] = { ENV(), CI(insn_len(s)) };
@@ -603,6 +639,20 @@ bool disas_sys(DisasContext *s)
     case ZYDIS_MNEMONIC_VERW: gen_verr_verw(s, true); break;
     case ZYDIS_MNEMONIC_ARPL: gen_arpl(s); break;
     case ZYDIS_MNEMONIC_BOUND: gen_bound(s); break;
+    case ZYDIS_MNEMONIC_SERIALIZE:
+        /* CPUID.(7,0).EDX[14] */
+        if (!(s->env->features[FEAT_7_0_EDX] & (1u << 14))) {
+            gen_illegal_opcode(s);
+        } else {
+            /* a serializing insn: later code is fetched anew */
+            tcg_gen_mb(TCG_MB_ALL);
+            s->base.is_jmp = DISAS_EOB_NEXT;
+        }
+        break;
+    case ZYDIS_MNEMONIC_RDPKRU:
+    case ZYDIS_MNEMONIC_WRPKRU:
+        gen_pkru(s, s->insn.mnemonic == ZYDIS_MNEMONIC_WRPKRU);
+        break;
     case ZYDIS_MNEMONIC_CLAC: gen_smap_ac(s, false); break;
     case ZYDIS_MNEMONIC_STAC: gen_smap_ac(s, true); break;
     default:
