@@ -55,6 +55,9 @@
 #define MSR_K8_SYSCFG         0xc0010010
 #define MSR_K8_INT_PENDING_MSG 0xc0010055
 #define VENDOR_AMD_EBX        0x68747541   /* "Auth" */
+#define MSR_AMD64_OSVW_ID_LENGTH 0xc0010140
+#define MSR_AMD64_OSVW_STATUS 0xc0010141
+#define CPUID_EXT3_OSVW       (1u << 9)
 #define MCE_BANKS             10
 #define MCG_CTL_P             (1ull << 8)
 
@@ -370,6 +373,15 @@ static bool msr_read(CPUX86State *env, uint32_t msr, uint64_t *val)
         }
         *val = env->syscfg;
         return true;
+    case MSR_AMD64_OSVW_ID_LENGTH:
+    case MSR_AMD64_OSVW_STATUS:
+        /* OS visible workarounds (read unchecked by Linux when CPUID has
+         * OSVW): no errata to report */
+        if (!feat(env, FEAT_8000_0001_ECX, CPUID_EXT3_OSVW)) {
+            return false;
+        }
+        *val = 0;
+        return true;
     case MSR_K8_INT_PENDING_MSG:
         /* read unchecked by Linux's idle loop on CPUs with AMD erratum
          * 400 (family 0xf, qemu64): no C1E, nothing pending */
@@ -592,6 +604,9 @@ static bool msr_write(CPUX86State *env, uint32_t msr, uint64_t val)
         return true;
     case MSR_K8_INT_PENDING_MSG:
         return env->cpuid_vendor1 == VENDOR_AMD_EBX;
+    case MSR_AMD64_OSVW_ID_LENGTH:
+    case MSR_AMD64_OSVW_STATUS:
+        return feat(env, FEAT_8000_0001_ECX, CPUID_EXT3_OSVW);
     }
     return false;
 }
