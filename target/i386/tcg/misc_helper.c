@@ -133,6 +133,21 @@ void helper_cpuid(CPUX86State *env)
                 }
             }
             b = size;
+        } else if (sub == 1 && e) {
+            /* EBX: the compacted (XSAVES) size for XCR0 | IA32_XSS; no
+             * supervisor components are modelled, so XCR0's */
+            uint32_t size = 576;
+            for (int i = 2; i < 32; i++) {
+                X86CPUIDEntry *s;
+                if ((env->xcr0 >> i) & 1 &&
+                    (s = x86_cpuid_find(env, 0xd, i)) != NULL) {
+                    if (s->ecx & 2) {          /* 64-byte aligned */
+                        size = ROUND_UP(size, 64);
+                    }
+                    size += s->eax;
+                }
+            }
+            b = (a & CPUID_XSAVE_XSAVES) ? size : 0;
         }
         break;
     }
