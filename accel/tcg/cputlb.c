@@ -59,7 +59,10 @@ static void tlb_flush_idx_locked(TCGCPUThread *t, int mmu_idx)
 {
     CPUTLBDesc *d = &t->tlb[mmu_idx];
 
-    memset(d->table, -1, sizeof(d->table));
+    if (d->nb_used) {
+        memset(d->table, -1, sizeof(d->table));
+    }
+    d->nb_used = 0;
     d->large_page_addr = -1;
     d->large_page_mask = 0;
 }
@@ -70,6 +73,7 @@ void tlb_init(CPUState *cpu)
 
     g_mutex_init(&t->tlb_lock);
     for (int i = 0; i < NB_MMU_MODES; i++) {
+        t->tlb[i].nb_used = 1;      /* the table starts as zeros */
         tlb_flush_idx_locked(t, i);
         cpu->tlb_fast[i].table = t->tlb[i].table;
         cpu->tlb_fast[i].mask = (uintptr_t)(TLB_ENTRIES - 1)
@@ -257,6 +261,7 @@ void tlb_set_page(CPUState *cpu, uint64_t vaddr, hwaddr paddr, int prot,
     }
     e = &d->table[tlb_index(vpage)];
     full = &d->full[tlb_index(vpage)];
+    d->nb_used++;
     full->phys = ppage;
     full->prot = prot;
     e->addend = host ? (uintptr_t)host - vpage : 0;
@@ -279,6 +284,9 @@ void tlb_protect_code(hwaddr phys_page)
         g_mutex_lock(&t->tlb_lock);
         for (int i = 0; i < NB_MMU_MODES; i++) {
             CPUTLBDesc *d = &t->tlb[i];
+            if (!d->nb_used) {
+                continue;
+            }
             for (unsigned j = 0; j < TLB_ENTRIES; j++) {
                 CPUTLBEntry *e = &d->table[j];
                 if (!(e->addr_write & (TLB_INVALID_MASK | TLB_MMIO)) &&

@@ -29,6 +29,9 @@ typedef struct CPUTLBDesc {
     /* the union of large pages mapped since the last flush: a page
      * flush inside it flushes the whole index */
     uint64_t large_page_addr, large_page_mask;
+    /* entries filled since the last flush (a flush of an unused index,
+     * e.g. the user index during a kernel-only stretch, is free) */
+    unsigned nb_used;
 } CPUTLBDesc;
 
 /* Pages queued for a remote flush before the whole TLB is flushed. */

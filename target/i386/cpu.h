@@ -334,6 +334,8 @@ typedef struct CPUX86State {
     uint64_t mcg_ctl;
     uint64_t mce_banks[4 * 10];  /* MCi_CTL/STATUS/ADDR/MISC */
     uint64_t syscfg;             /* AMD SYSCFG MSR */
+    uint64_t xfd, xfd_err;       /* IA32_XFD, IA32_XFD_ERR */
+    uint64_t umwait_control;     /* IA32_UMWAIT_CONTROL */
 } CPUX86State;
 
 typedef struct X86CPU X86CPU;

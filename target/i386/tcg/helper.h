@@ -62,6 +62,11 @@ void helper_fxrstor(CPUX86State *env, uint64_t addr, uint32_t mmu_idx,
 /* #GP on reserved MXCSR bits */
 void helper_ldmxcsr(CPUX86State *env, uint32_t val);
 
+/* pcmpstr_helper.c: kind 0 istri 1 estri 2 istrm 3 estrm, +4 REX.W;
+ * writes ECX or XMM0, returns CF/ZF/SF/OF */
+uint64_t helper_pcmpstr(CPUX86State *env, X86XMMReg *a, X86XMMReg *b,
+                        uint32_t imm, uint32_t kind);
+
 /* pkru_helper.c: WRPKRU after the translator's checks (flushes the TLB) */
 void helper_wrpkru(CPUX86State *env, uint64_t val);
 

@@ -55,6 +55,20 @@
 #define MSR_K8_SYSCFG         0xc0010010
 #define MSR_K8_INT_PENDING_MSG 0xc0010055
 #define VENDOR_AMD_EBX        0x68747541   /* "Auth" */
+#define MSR_AMD64_OSVW_ID_LENGTH 0xc0010140
+#define MSR_AMD64_OSVW_STATUS 0xc0010141
+#define CPUID_EXT3_OSVW       (1u << 9)
+#define MSR_AMD64_NB_CFG      0xc001001f
+#define MSR_PLATFORM_INFO     0xce
+#define MSR_AMD64_IBSCTL      0xc001103a
+#define CPUID_EXT3_IBS        (1u << 10)
+#define MSR_IA32_UMWAIT_CONTROL 0xe1
+#define CPUID_7_0_ECX_WAITPKG (1u << 5)
+#define MSR_IA32_XFD          0x1c4
+#define MSR_IA32_XFD_ERR      0x1c5
+#define MSR_IA32_XSS          0xda0
+#define CPUID_XSAVE_XSAVES    (1u << 3)    /* CPUID[0xd,1].EAX */
+#define CPUID_XSAVE_XFD       (1u << 4)
 #define MCE_BANKS             10
 #define MCG_CTL_P             (1ull << 8)
 
@@ -119,6 +133,21 @@ void helper_cpuid(CPUX86State *env)
                 }
             }
             b = size;
+        } else if (sub == 1 && e) {
+            /* EBX: the compacted (XSAVES) size for XCR0 | IA32_XSS; no
+             * supervisor components are modelled, so XCR0's */
+            uint32_t size = 576;
+            for (int i = 2; i < 32; i++) {
+                X86CPUIDEntry *s;
+                if ((env->xcr0 >> i) & 1 &&
+                    (s = x86_cpuid_find(env, 0xd, i)) != NULL) {
+                    if (s->ecx & 2) {          /* 64-byte aligned */
+                        size = ROUND_UP(size, 64);
+                    }
+                    size += s->eax;
+                }
+            }
+            b = (a & CPUID_XSAVE_XSAVES) ? size : 0;
         }
         break;
     }
@@ -370,6 +399,54 @@ static bool msr_read(CPUX86State *env, uint32_t msr, uint64_t *val)
         }
         *val = env->syscfg;
         return true;
+    case MSR_AMD64_IBSCTL:
+        /* read unchecked by Linux's perf when CPUID has IBS: 0 says the
+         * IBS interrupt offset is not valid, so IBS stays off */
+        if (!feat(env, FEAT_8000_0001_ECX, CPUID_EXT3_IBS)) {
+            return false;
+        }
+        *val = 0;
+        return true;
+    case MSR_PLATFORM_INFO:
+        /* read unchecked by Linux; 0: no CPUID faulting, no ratios (as
+         * KVM reports it) */
+        *val = 0;
+        return true;
+    case MSR_IA32_UMWAIT_CONTROL:
+        if (!feat(env, FEAT_7_0_ECX, CPUID_7_0_ECX_WAITPKG)) {
+            return false;
+        }
+        *val = env->umwait_control;
+        return true;
+    case MSR_AMD64_NB_CFG:
+        /* read unchecked by Linux on AMD family >= 0x10 (-cpu max) */
+        if (env->cpuid_vendor1 != VENDOR_AMD_EBX) {
+            return false;
+        }
+        *val = 0;
+        return true;
+    case MSR_IA32_XSS:
+        if (!feat(env, FEAT_XSAVE, CPUID_XSAVE_XSAVES)) {
+            return false;
+        }
+        *val = 0;
+        return true;
+    case MSR_IA32_XFD:
+    case MSR_IA32_XFD_ERR:
+        if (!feat(env, FEAT_XSAVE, CPUID_XSAVE_XFD)) {
+            return false;
+        }
+        *val = msr == MSR_IA32_XFD ? env->xfd : env->xfd_err;
+        return true;
+    case MSR_AMD64_OSVW_ID_LENGTH:
+    case MSR_AMD64_OSVW_STATUS:
+        /* OS visible workarounds (read unchecked by Linux when CPUID has
+         * OSVW): no errata to report */
+        if (!feat(env, FEAT_8000_0001_ECX, CPUID_EXT3_OSVW)) {
+            return false;
+        }
+        *val = 0;
+        return true;
     case MSR_K8_INT_PENDING_MSG:
         /* read unchecked by Linux's idle loop on CPUs with AMD erratum
          * 400 (family 0xf, qemu64): no C1E, nothing pending */
@@ -592,6 +669,31 @@ static bool msr_write(CPUX86State *env, uint32_t msr, uint64_t val)
         return true;
     case MSR_K8_INT_PENDING_MSG:
         return env->cpuid_vendor1 == VENDOR_AMD_EBX;
+    case MSR_AMD64_OSVW_ID_LENGTH:
+    case MSR_AMD64_OSVW_STATUS:
+        return feat(env, FEAT_8000_0001_ECX, CPUID_EXT3_OSVW);
+    case MSR_AMD64_NB_CFG:
+        return env->cpuid_vendor1 == VENDOR_AMD_EBX;  /* writes ignored */
+    case MSR_IA32_UMWAIT_CONTROL:
+        /* bit 1 reserved; the time limit is kept, not enforced */
+        if (!feat(env, FEAT_7_0_ECX, CPUID_7_0_ECX_WAITPKG) || (val & 2) ||
+            (val >> 32)) {
+            return false;
+        }
+        env->umwait_control = val;
+        return true;
+    case MSR_IA32_XSS:
+        /* no supervisor state components are modelled: only 0 */
+        return feat(env, FEAT_XSAVE, CPUID_XSAVE_XSAVES) && val == 0;
+    case MSR_IA32_XFD:
+    case MSR_IA32_XFD_ERR:
+        /* kept for the guest to read back; no component is large enough
+         * to be worth first-use faults here */
+        if (!feat(env, FEAT_XSAVE, CPUID_XSAVE_XFD)) {
+            return false;
+        }
+        *(msr == MSR_IA32_XFD ? &env->xfd : &env->xfd_err) = val;
+        return true;
     }
     return false;
 }

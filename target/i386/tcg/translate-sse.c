@@ -290,6 +290,19 @@ static void gen_pinsrw(DisasContext *s)
                      xmm_ofs(xmm_index(s->op[0].reg.value)) + 2 * idx);
 }
 
+static void gen_pcmpstr(DisasContext *s, int kind)
+{
+    TCGv_ptr a = env_ptr(xmm_ofs(xmm_index(s->op[0].reg.value)));
+    TCGv_ptr b = env_ptr(xmm_src(s, 1, false));
+    int w = (s->insn.attributes & ZYDIS_ATTRIB_HAS_REX) &&
+            s->insn.raw.rex.W ? 4 : 0;
+    int imm_op = s->insn.operand_count_visible - 1;
+
+    tcg_gen_call(helper_pcmpstr, 0, T64(cpu_cc_src), ENV(), T64(a), T64(b),
+                 CI(s->op[imm_op].imm.value.u & 0xff), CI(kind | w));
+    set_cc_op(s, CC_OP_EFLAGS);
+}
+
 static void gen_fx(DisasContext *s, bool restore)
 {
     bool rex_w = s->insn.mnemonic == ZYDIS_MNEMONIC_FXSAVE64 ||
@@ -327,6 +340,8 @@ static bool ext_allowed(DisasContext *s)
     case ZYDIS_MNEMONIC_PSIGND: case ZYDIS_MNEMONIC_PALIGNR:
         return has_ext(s, CPUID_EXT_SSSE3);
     case ZYDIS_MNEMONIC_PCMPGTQ:
+    case ZYDIS_MNEMONIC_PCMPISTRI: case ZYDIS_MNEMONIC_PCMPESTRI:
+    case ZYDIS_MNEMONIC_PCMPISTRM: case ZYDIS_MNEMONIC_PCMPESTRM:
         return has_ext(s, CPUID_EXT_SSE42);
     case ZYDIS_MNEMONIC_PMINSB: case ZYDIS_MNEMONIC_PMINSD:
     case ZYDIS_MNEMONIC_PMINUW: case ZYDIS_MNEMONIC_PMINUD:
@@ -427,6 +442,8 @@ bool disas_sse(DisasContext *s)
     case ZYDIS_MNEMONIC_CVTTSS2SI: case ZYDIS_MNEMONIC_CVTTSD2SI:
     case ZYDIS_MNEMONIC_PMOVMSKB: case ZYDIS_MNEMONIC_MOVMSKPS:
     case ZYDIS_MNEMONIC_MOVMSKPD: case ZYDIS_MNEMONIC_PEXTRW:
+    case ZYDIS_MNEMONIC_PCMPISTRI: case ZYDIS_MNEMONIC_PCMPESTRI:
+    case ZYDIS_MNEMONIC_PCMPISTRM: case ZYDIS_MNEMONIC_PCMPESTRM:
     case ZYDIS_MNEMONIC_PINSRW: case ZYDIS_MNEMONIC_PSLLDQ:
     case ZYDIS_MNEMONIC_PSRLDQ:
         break;
@@ -509,6 +526,10 @@ bool disas_sse(DisasContext *s)
     case ZYDIS_MNEMONIC_MOVMSKPD: gen_movmsk(s, 2); return true;
     case ZYDIS_MNEMONIC_PEXTRW: gen_pextrw(s); return true;
     case ZYDIS_MNEMONIC_PINSRW: gen_pinsrw(s); return true;
+    case ZYDIS_MNEMONIC_PCMPISTRI: gen_pcmpstr(s, 0); return true;
+    case ZYDIS_MNEMONIC_PCMPESTRI: gen_pcmpstr(s, 1); return true;
+    case ZYDIS_MNEMONIC_PCMPISTRM: gen_pcmpstr(s, 2); return true;
+    case ZYDIS_MNEMONIC_PCMPESTRM: gen_pcmpstr(s, 3); return true;
     default:
         break;
     }

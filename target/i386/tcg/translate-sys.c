@@ -438,6 +438,54 @@ static void gen_monitor(DisasContext *s)
     tcg_gen_call(helper_monitor, 0, NULL, ENV(), T64(addr));
 }
 
+/* RD/WR FS/GS BASE: 64-bit mode only, #UD unless CR4.FSGSBASE (checked
+ * at run time: CR4 is not part of the block's key) */
+static void gen_fsgsbase(DisasContext *s)
+{
+    ZydisMnemonic m = s->insn.mnemonic;
+    int seg = (m == ZYDIS_MNEMONIC_RDFSBASE || m == ZYDIS_MNEMONIC_WRFSBASE)
+              ? R_FS : R_GS;
+    bool write = m == ZYDIS_MNEMONIC_WRFSBASE || m == ZYDIS_MNEMONIC_WRGSBASE;
+    TCGLabel *ok = gen_new_label();
+    TCGv_i64 t = tcg_temp_new_i64();
+
+    if (!s->code64) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    gen_update_cc_op(s);
+    tcg_gen_ld_i64(t, tcg_env(), ENV_OFS(cr[4]));
+    tcg_gen_brcondi_i64(TCG_COND_TSTNE, t, 1u << 16, ok);
+    gen_update_eip_cur(s);
+    tcg_gen_call(helper_raise_exception, 0, NULL, ENV(), CI(EXCP06_ILLOP));
+    tcg_gen_set_label(ok);
+    t = tcg_temp_new_i64();
+    if (write) {
+        TCGLabel *canon = gen_new_label();
+        TCGv_i64 c = tcg_temp_new_i64(), c57 = tcg_temp_new_i64();
+        TCGv_i64 cr4 = tcg_temp_new_i64();
+        gen_op_ld(s, 0, t);
+        /* the base must be canonical for the paging depth (CR4.LA57) */
+        tcg_gen_sextract_i64(c, t, 0, 48);
+        tcg_gen_sextract_i64(c57, t, 0, 57);
+        tcg_gen_ld_i64(cr4, tcg_env(), ENV_OFS(cr[4]));
+        tcg_gen_andi_i64(cr4, cr4, 1u << 12);
+        tcg_gen_movcond_i64(TCG_COND_NE, c, cr4, tcg_constant_i64(0), c57, c);
+        tcg_gen_brcond_i64(TCG_COND_EQ, c, t, canon);
+        gen_update_eip_cur(s);
+        tcg_gen_call(helper_raise_exception_err, 0, NULL, ENV(),
+                     CI(EXCP0D_GPF), CI(0));
+        tcg_gen_set_label(canon);
+        /* t is an EBB temp written before the label: load it again */
+        t = tcg_temp_new_i64();
+        gen_op_ld(s, 0, t);
+        tcg_gen_st_i64(t, tcg_env(), ENV_OFS(segs[seg].base));
+    } else {
+        tcg_gen_ld_i64(t, tcg_env(), ENV_OFS(segs[seg].base));
+        gen_op_st(s, 0, t);
+    }
+}
+
 /* RDPKRU/WRPKRU: #UD without CR4.PKE, #GP(0) unless ECX (and EDX for
  * WRPKRU) are zero */
 static void gen_pkru(DisasContext *s, bool write)
@@ -648,6 +696,25 @@ bool disas_sys(DisasContext *s)
             tcg_gen_mb(TCG_MB_ALL);
             s->base.is_jmp = DISAS_EOB_NEXT;
         }
+        break;
+    case ZYDIS_MNEMONIC_RDFSBASE:
+    case ZYDIS_MNEMONIC_RDGSBASE:
+    case ZYDIS_MNEMONIC_WRFSBASE:
+    case ZYDIS_MNEMONIC_WRGSBASE:
+        gen_fsgsbase(s);
+        break;
+    case ZYDIS_MNEMONIC_TPAUSE:
+    case ZYDIS_MNEMONIC_UMWAIT:
+        /* Waking early is allowed: report "not the OS time limit" (CF=0,
+         * the other flags cleared) and let other vCPUs run */
+        tcg_gen_movi_i64(cpu_cc_src, 0);
+        set_cc_op(s, CC_OP_EFLAGS);
+        gen_sync(s);
+        tcg_gen_call(helper_pause, 0, NULL, ENV(), CI(insn_len(s)));
+        s->base.is_jmp = DISAS_EOB_NEXT;
+        break;
+    case ZYDIS_MNEMONIC_UMONITOR:
+        /* nothing to arm: UMWAIT returns at once */
         break;
     case ZYDIS_MNEMONIC_RDPKRU:
     case ZYDIS_MNEMONIC_WRPKRU:
