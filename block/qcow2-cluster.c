@@ -550,7 +550,7 @@ int qcow2_pwrite_zeroes(BlockDriverState *bs, uint64_t offset,
             } else if (t != CL_ZERO || (e & L2E_OFFSET_MASK)) {
                 ret = replace_l2_entry(bs, vc, QCOW_OFLAG_ZERO, e);
             }
-        } else if (whole && t == CL_UNALLOC && !bs->backing) {
+        } else if (whole && t == CL_UNALLOC && !bs->backing_file[0]) {
             /* v2 with no backing file: unallocated already reads zero. */
         } else {
             if (!zero) {
@@ -602,7 +602,8 @@ static int discard(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
         if (ret < 0 || entry_type(s, e) == CL_UNALLOC) {
             continue;
         }
-        if (bs->backing && !full) {
+        /* The header decides: the chain may not be open. */
+        if (bs->backing_file[0] && !full) {
             /* Discarded must not expose the backing file's data. */
             if (s->version >= 3) {
                 ret = replace_l2_entry(bs, vc, QCOW_OFLAG_ZERO, e);
@@ -762,7 +763,7 @@ int qcow2_preallocate(BlockDriverState *bs, uint64_t from, uint64_t to,
         /* v3 metadata preallocation: allocated, reads as zero. */
         uint64_t ne = host | QCOW_OFLAG_COPIED;
         if (s->version >= 3 && mode == PREALLOC_MODE_METADATA &&
-            bs->backing) {
+            bs->backing_file[0]) {
             ne |= QCOW_OFLAG_ZERO;
         }
         ret = qcow2_set_l2_entry(bs, vc, ne);

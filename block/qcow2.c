@@ -688,6 +688,7 @@ static bool qcow2_change_backing_file(BlockDriverState *bs, const char *file,
 }
 
 bool qcow2_create(const char *filename, Opts *opts, Error **errp);
+bool qcow2_amend(BlockDriverState *bs, Opts *opts, Error **errp);
 extern const BlockCreateOpt qcow2_create_opts[];
 
 const BlockDriver bdrv_qcow2 = {
@@ -718,4 +719,5 @@ const BlockDriver bdrv_qcow2 = {
     .snapshot_apply = qcow2_snapshot_apply,
     .snapshot_delete = qcow2_snapshot_delete,
     .change_backing_file = qcow2_change_backing_file,
+    .amend = qcow2_amend,
 };

@@ -527,3 +527,72 @@ int img_dd(int argc, char **argv)
     bdrv_unref(src);
     return ret;
 }
+
+int img_amend(int argc, char **argv)
+{
+    const char *fmt = NULL;
+    bool quiet = false;
+    GString *options = g_string_new(NULL);
+    int c;
+    static const struct option longopts[] = {
+        { "help", no_argument, 0, 'h' },
+        { "force", no_argument, 0, 'F' + 256 },
+        { 0 },
+    };
+    optind = 0;
+    while ((c = getopt_long(argc, argv, ":ho:qf:t:p", longopts, NULL))
+           != -1) {
+        switch (c) {
+        case 'o':
+            if (options->len) {
+                g_string_append_c(options, ',');
+            }
+            g_string_append(options, optarg);
+            break;
+        case 'f': fmt = optarg; break;
+        case 'q': quiet = true; break;
+        case 't': case 'p': case 'F' + 256: break;
+        case 'h': g_string_free(options, true); return 0;
+        case ':': img_error_exit("argument expected for option '%s'",
+                                 argv[optind - 1]);
+        default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
+        }
+    }
+    if (!options->len) {
+        g_string_free(options, true);
+        img_error_exit("Must specify options (-o)");
+    }
+    if (optind != argc - 1) {
+        g_string_free(options, true);
+        img_error_exit("Expecting one image file name");
+    }
+    Error *err = NULL;
+    Opts *opts = opts_parse(options->str, NULL, false, &err);
+    g_string_free(options, true);
+    if (!opts) {
+        error_report_err(err);
+        return 1;
+    }
+    BlockDriverState *bs = img_open(argv[optind], fmt,
+                                    BDRV_O_RDWR | BDRV_O_NO_BACKING, false,
+                                    quiet);
+    if (!bs) {
+        opts_free(opts);
+        return 1;
+    }
+    int ret = 0;
+    if (!bs->drv->amend) {
+        error_report("Format driver '%s' does not support option amendment",
+                     bs->drv->format_name);
+        ret = 1;
+    } else if (!bs->drv->amend(bs, opts, &err)) {
+        error_report_err(err);
+        ret = 1;
+    } else if (bdrv_flush(bs) < 0) {
+        error_report("Could not flush the image");
+        ret = 1;
+    }
+    opts_free(opts);
+    bdrv_unref(bs);
+    return ret;
+}

@@ -102,6 +102,7 @@ static void help(void)
 "\n"
 "Commands:\n"
 "\n"
+"  amend [-f fmt] [-q] -o options filename\n"
 "  bench [-c count] [-d depth] [-f fmt] [--flush-interval=N] [-n] [-o offset]\n"
 "          [--pattern=N] [-q] [-s buffer_size] [-S step] [-t cache] [-w] [-U]\n"
 "          filename\n"
@@ -662,6 +663,7 @@ typedef struct ImgCmd {
 } ImgCmd;
 
 static const ImgCmd cmds[] = {
+    { "amend", img_amend },
     { "bench", img_bench },
     { "check", img_check },
     { "commit", img_commit },

@@ -25,6 +25,7 @@ int img_rebase(int argc, char **argv);
 int img_commit(int argc, char **argv);
 int img_dd(int argc, char **argv);
 int img_bench(int argc, char **argv);
+int img_amend(int argc, char **argv);
 int img_convert(int argc, char **argv);
 int img_compare(int argc, char **argv);
 int img_map(int argc, char **argv);

@@ -447,3 +447,52 @@ class CacheNone(unittest.TestCase):
                 qio("-f", "raw", "-r", "-c", "read -P 0x42 0 307200", back,
                     check=True)
             self.assertEqual(os.path.getsize(back), os.path.getsize(src))
+
+
+@needs_qemu
+class Amend(unittest.TestCase):
+    def test_amend(self):
+        with tempfile.TemporaryDirectory() as d:
+            img = os.path.join(d, "a.qcow2")
+            base = os.path.join(d, "b.qcow2")
+
+            def fmt_specific(p):
+                return json.loads(qimg("info", "--output=json", p).stdout)[
+                    "format-specific"]["data"]
+            kimg("create", "-q", "-f", "qcow2", "-o", "compat=0.10", img,
+                 "4M", check=True)
+            kio("-c", "write -P 1 0 64k", img, check=True)
+            kimg("amend", "-o", "compat=1.1", img, check=True)
+            self.assertEqual(fmt_specific(img)["compat"], "1.1")
+            kimg("amend", "-o", "lazy_refcounts=on", img, check=True)
+            self.assertTrue(fmt_specific(img)["lazy-refcounts"])
+            self.assertEqual(qimg("check", img).returncode, 0)
+            # down again, with zero clusters to expand (and a backing file
+            # whose data they must keep hiding)
+            kimg("create", "-q", "-f", "qcow2", base, "4M", check=True)
+            qio("-c", "write -P 9 0 4M", base, check=True)
+            kimg("amend", "-o", "backing_file=b.qcow2,backing_fmt=qcow2",
+                 img, check=True)
+            qio("-c", "write -z 1M 128k", "-c", "write -z 2M 4k", img,
+                check=True)
+            kimg("amend", "-o", "compat=0.10", img, check=True)
+            self.assertEqual(fmt_specific(img)["compat"], "0.10")
+            self.assertEqual(qimg("check", img).returncode, 0)
+            qio("-r", "-c", "read -P 1 0 64k", "-c", "read -P 9 64k 64k",
+                "-c", "read -P 0 1M 128k", "-c", "read -P 0 2M 4k",
+                "-c", "read -P 9 3M 64k", img, check=True)
+            for args, err in (
+                    (["-o", "cluster_size=4k"],
+                     "kemu-img: Invalid parameter 'cluster_size'\n"
+                     "This option is only supported for image creation\n"),
+                    (["-o", "foo=1"], "kemu-img: Invalid parameter 'foo'\n")):
+                r = kimg("amend", *args, img)
+                q = qimg("amend", *args, img)
+                self.assertEqual(r.returncode, q.returncode)
+                self.assertEqual(r.stderr, err)
+                self.assertEqual(q.stderr.replace("qemu-img", "kemu-img"), err)
+            raw = os.path.join(d, "r.img")
+            kimg("create", "-q", "-f", "raw", raw, "1M", check=True)
+            r = kimg("amend", "-f", "raw", "-o", "compat=1.1", raw)
+            self.assertEqual(r.stderr, "kemu-img: Format driver 'raw' does "
+                                       "not support option amendment\n")
