@@ -25,8 +25,13 @@ check-quick: all
 
 bench: deps all
 	python3 bench/run.py --build $(BUILD)
+	python3 bench/tcg.py --build $(BUILD)
 
-demo: deps all
+# Says first whether KVM or TCG will run the guest, and stops before
+# installing or building anything when neither can.
+demo:
+	scripts/demo.sh --check
+	$(MAKE) deps all
 	scripts/demo.sh $(BUILD)
 
 install: all

@@ -300,6 +300,10 @@ void hmp_handle_line(Monitor *mon, const char *line)
         full = g_strdup_printf("info %s", sub);
         cmd = *sub ? monitor_find_hmp(full) : NULL;
         if (!cmd) {
+            /* A bare "info" asks for the list; a wrong one is told so. */
+            if (*sub) {
+                monitor_printf(mon, "unknown command: '%s'\n", full);
+            }
             hmp_print_help(mon, "info");
             return;
         }

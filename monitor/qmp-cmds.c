@@ -88,8 +88,9 @@ JsonNode *qmp_query_kvm(JsonObject *args, Error **errp)
     }
     r = json_object_new();
     json_object_set_boolean_member(r, "enabled", kvm_enabled());
-    json_object_set_boolean_member(r, "present",
-                                   access("/dev/kvm", R_OK | W_OK) == 0);
+    /* QEMU's meaning: KVM support is built in, whether or not this host
+     * has /dev/kvm ("enabled" says whether it is in use). */
+    json_object_set_boolean_member(r, "present", accel_find("kvm") != NULL);
     return qmp_node_object(r);
 }
 

@@ -31,6 +31,7 @@
 #include "util/log.h"
 #include "util/main-loop.h"
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/prctl.h>
 
 const char *qemu_name;
@@ -836,67 +837,127 @@ static const char *accel_display_name(const char *name)
     return name;
 }
 
+/* Sets ops up as the current accelerator; on failure reports it as
+ * QEMU does ("failed to initialize kvm: ...") and returns false. */
+static bool accel_try(const AccelOps *ops, AccelChoice *ch, MachineState *ms)
+{
+    Error *err = NULL;
+
+    accel_apply_props(ops, ch, ms);
+    accel_set_current(ops);
+    if (!ops->init_machine || ops->init_machine(ms, &err)) {
+        return true;
+    }
+    accel_set_current(NULL);
+    if (ch->arg) {
+        loc_push_option(ch->arg->typed, ch->arg->arg);
+    }
+    error_report("failed to initialize %s: %s", ops->name,
+                 error_get_pretty(err));
+    error_free(err);
+    if (ch->arg) {
+        loc_pop();
+    }
+    return false;
+}
+
+/*
+ * No accelerator named: the first of these that the host offers. KVM
+ * where /dev/kvm exists, else TCG (QEMU's choice when it runs as
+ * qemu-kvm); one that is not built in is passed over, so TCG becomes
+ * the fall-back as soon as it registers itself.
+ */
+static const struct {
+    const char *name;
+    const char *remedy;     /* what gives the host this accelerator */
+} default_accels[] = {
+    { "kvm", "load the kvm_intel or kvm_amd module" },
+    { "tcg", NULL },
+};
+
+static void configure_default_accel(MachineState *ms)
+{
+    g_autoptr(GString) why = g_string_new(NULL);
+    g_autoptr(GString) todo = g_string_new(NULL);
+    bool failed = false;
+
+    for (size_t i = 0; i < ARRAY_SIZE(default_accels); i++) {
+        const char *name = default_accels[i].name;
+        const AccelOps *ops = accel_find(name);
+        AccelChoice ch = { .name = (char *)name };
+        g_autofree char *upper = g_ascii_strup(name, -1);
+        Error *err = NULL;
+
+        g_string_append(why, why->len ? " and " : "");
+        if (!ops) {
+            g_string_append_printf(why, "this kemu has no %s", upper);
+            continue;
+        }
+        if (ops->available && !ops->available(&err)) {
+            g_string_append_printf(why, "%s is missing (%s)", upper,
+                                   error_get_pretty(err));
+            error_free(err);
+            if (default_accels[i].remedy) {
+                g_string_append_printf(todo, "%s, or ",
+                                       default_accels[i].remedy);
+            }
+            continue;
+        }
+        if (accel_try(ops, &ch, ms)) {
+            if (failed) {
+                error_report("falling back to %s",
+                             accel_display_name(ops->name));
+            }
+            return;
+        }
+        failed = true;
+        g_string_append_printf(why, "%s failed", upper);
+    }
+    error_report("no accelerator is available: %s; %spass -accel qtest to "
+                 "run without a guest CPU", why->str, todo->str);
+    exit(1);
+}
+
 static void configure_accel(VlConfig *c, MachineState *ms)
 {
     GArray *list = accel_choices(c, ms);
-    bool explicit = list->len > 0;
+    bool failed = false;
 
-    if (!explicit) {
-        /* No choice given: -qtest implies qtest, else KVM (TCG later). */
-        const char *defaults[] = { c->qtest ? "qtest" : "kvm", "tcg" };
-        for (size_t i = 0; i < ARRAY_SIZE(defaults); i++) {
-            if (accel_find(defaults[i])) {
-                AccelChoice d = { .name = g_strdup(defaults[i]) };
-                g_array_append_val(list, d);
-            }
+    if (!list->len) {
+        if (c->qtest) {
+            /* -qtest alone implies the qtest accelerator. */
+            AccelChoice q = { .name = g_strdup("qtest") };
+            g_array_append_val(list, q);
+        } else {
+            configure_default_accel(ms);
+            return;
         }
     }
     for (guint i = 0; i < list->len; i++) {
         AccelChoice *ch = &g_array_index(list, AccelChoice, i);
         const AccelOps *ops = accel_find(ch->name);
-        Error *err = NULL;
 
-        if (ch->arg) {
-            loc_push_option(ch->arg->typed, ch->arg->arg);
-        }
         if (!ops) {
-            /* As QEMU: an unknown name is skipped when others follow. */
+            /* As QEMU: an unknown name is reported and the next one
+             * tried; a fall-back is announced only once it worked. */
+            if (ch->arg) {
+                loc_push_option(ch->arg->typed, ch->arg->arg);
+            }
             error_report("invalid accelerator %s", ch->name);
             if (ch->arg) {
                 loc_pop();
             }
-            if (i + 1 >= list->len) {
-                exit(1);
-            }
-            error_report("falling back to %s", accel_display_name(
-                         g_array_index(list, AccelChoice, i + 1).name));
+            failed = true;
             continue;
         }
-        if (ch->arg) {
-            loc_pop();
-        }
-        accel_apply_props(ops, ch, ms);
-        accel_set_current(ops);
-        if (!ops->init_machine || ops->init_machine(ms, &err)) {
+        if (accel_try(ops, ch, ms)) {
+            if (failed) {
+                error_report("falling back to %s",
+                             accel_display_name(ops->name));
+            }
             return;
         }
-        accel_set_current(NULL);
-        if (ch->arg) {
-            loc_push_option(ch->arg->typed, ch->arg->arg);
-        }
-        error_report("failed to initialize %s: %s", ops->name,
-                     error_get_pretty(err));
-        error_free(err);
-        if (ch->arg) {
-            loc_pop();
-        }
-        if (i + 1 < list->len) {
-            error_report("falling back to %s", accel_display_name(
-                         g_array_index(list, AccelChoice, i + 1).name));
-        }
-    }
-    if (!list->len) {
-        error_report("no accelerator is available");
+        failed = true;
     }
     exit(1);
 }
@@ -944,19 +1005,32 @@ static void create_debugcon(MachineState *ms)
     loc_pop();
 }
 
-/* -monitor DEV, -qmp DEV, -qmp-pretty DEV, -mon chardev=ID,mode=...;
- * a monitor on every "mon:" serial (and -nographic's default). */
-static void create_monitors(VlConfig *c)
+/* A monitor whose chardev exists but which is not greeting anyone yet. */
+typedef struct PendingMonitor {
+    const VlArg *arg;
+    Chardev *chr;
+    bool qmp, pretty;
+} PendingMonitor;
+
+static GArray *pending_monitors;
+
+/* -monitor DEV, -qmp DEV, -qmp-pretty DEV, -mon chardev=ID,mode=...:
+ * the chardevs now, with the other backends; the monitors themselves
+ * once the accelerator works (create_monitors), so that nobody gets a
+ * banner or a QMP greeting from a kemu about to fail, as in QEMU. */
+static void prepare_monitors(VlConfig *c)
 {
     int n = 0;
 
+    pending_monitors = g_array_new(false, true, sizeof(PendingMonitor));
     for (guint i = 0; i < c->monitors->len; i++) {
         const VlArg *a = c->monitors->pdata[i];
-        bool qmp = a->opt->id == OPT_QMP || a->opt->id == OPT_QMP_PRETTY;
-        bool pretty = a->opt->id == OPT_QMP_PRETTY;
+        PendingMonitor pm = {
+            .arg = a,
+            .qmp = a->opt->id == OPT_QMP || a->opt->id == OPT_QMP_PRETTY,
+            .pretty = a->opt->id == OPT_QMP_PRETTY,
+        };
         Error *err = NULL;
-        Chardev *chr;
-        Monitor *mon;
 
         if (a->opt->id == OPT_MON) {
             Opts *o = parse_opts(a, "chardev", false);
@@ -964,7 +1038,7 @@ static void create_monitors(VlConfig *c)
             const char *mode = opts_get(o, "mode");
 
             loc_push_option(a->typed, a->arg);
-            pretty = opts_get_bool(o, "pretty", false, &err);
+            pm.pretty = opts_get_bool(o, "pretty", false, &err);
             if (err) {
                 fail(err);
             }
@@ -972,13 +1046,13 @@ static void create_monitors(VlConfig *c)
                 error_report("unknown monitor mode \"%s\"", mode);
                 exit(1);
             }
-            qmp = mode && !strcmp(mode, "control");
+            pm.qmp = mode && !strcmp(mode, "control");
             if (!id) {
                 error_report("Parameter 'chardev' is missing");
                 exit(1);
             }
-            chr = chardev_find(id);
-            if (!chr) {
+            pm.chr = chardev_find(id);
+            if (!pm.chr) {
                 error_report("chardev \"%s\" not found", id);
                 exit(1);
             }
@@ -988,16 +1062,30 @@ static void create_monitors(VlConfig *c)
             if (!strcmp(a->arg, "none")) {
                 continue;
             }
-            chr = legacy_chardev(a->typed, label, a->arg);
+            pm.chr = legacy_chardev(a->typed, label, a->arg);
         }
-        loc_push_option(a->typed, a->arg);
-        mon = qmp ? monitor_new_qmp(chr, pretty, &err)
-                  : monitor_new_hmp(chr, &err);
+        g_array_append_val(pending_monitors, pm);
+    }
+}
+
+static void create_monitors(void)
+{
+    for (guint i = 0; i < pending_monitors->len; i++) {
+        PendingMonitor *pm = &g_array_index(pending_monitors,
+                                            PendingMonitor, i);
+        Error *err = NULL;
+        Monitor *mon;
+
+        loc_push_option(pm->arg->typed, pm->arg->arg);
+        mon = pm->qmp ? monitor_new_qmp(pm->chr, pm->pretty, &err)
+                      : monitor_new_hmp(pm->chr, &err);
         if (!mon) {
             fail(err);
         }
         loc_pop();
     }
+    g_array_free(pending_monitors, true);
+    pending_monitors = NULL;
 }
 
 /* After the board: the UART attached to the mux first, and keeps the
@@ -1035,6 +1123,10 @@ int kemu_main(int argc, char **argv)
     Error *err = NULL;
     int status;
 
+    /* From the start, as QEMU: help or a list printed into a closed pipe
+     * ("-h | head -1") ends with status 0, not with SIGPIPE. */
+    signal(SIGPIPE, SIG_IGN);
+
     GPtrArray *args = vl_lex_args(argc, argv);
     collect(&cfg, args);
 
@@ -1063,7 +1155,7 @@ int kemu_main(int argc, char **argv)
 
     create_chardevs(&cfg);
     create_serials(&cfg);
-    create_monitors(&cfg);
+    prepare_monitors(&cfg);
     if (cfg.debugcon) {
         debugcon_chr = legacy_chardev("-debugcon", "debugcon", cfg.debugcon);
     }
@@ -1083,6 +1175,7 @@ int kemu_main(int argc, char **argv)
                      cfg.qtest);
         exit(1);
     }
+    create_monitors();
 
     mc->init(ms);
     create_mux_monitors(&cfg);

@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 KVMState *kvm_state;
 
@@ -305,6 +306,31 @@ static bool kvm_create_irqchip(KVMState *s, Error **errp)
     return true;
 }
 
+/*
+ * The KVM device node. KEMU_KVM_DEVICE names another path, for tests
+ * only: they point it at a missing file or at /dev/null to check the
+ * start-up errors on any machine, with or without /dev/kvm.
+ */
+static const char *kvm_device_path(void)
+{
+    const char *path = getenv("KEMU_KVM_DEVICE");
+
+    return path && *path ? path : "/dev/kvm";
+}
+
+/* No device node: the host has no KVM, nothing to report at length. */
+static bool kvm_available(Error **errp)
+{
+    const char *path = kvm_device_path();
+    struct stat st;
+
+    if (stat(path, &st) < 0) {
+        error_setg(errp, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
 static bool kvm_init_machine(MachineState *ms, Error **errp)
 {
     KVMState *s = g_new0(KVMState, 1);
@@ -312,7 +338,7 @@ static bool kvm_init_machine(MachineState *ms, Error **errp)
 
     s->fd = s->vm_fd = -1;
     kvm_state = s;
-    s->fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    s->fd = open(kvm_device_path(), O_RDWR | O_CLOEXEC);
     if (s->fd < 0) {
         return kvm_fail(s, errp, errno,
                         "Could not access KVM kernel module: %s",
@@ -434,6 +460,7 @@ static void kvm_print_props(FILE *f)
 static const AccelOps kvm_accel_ops = {
     .name = "kvm",
     .desc = "KVM",
+    .available = kvm_available,
     .init_machine = kvm_init_machine,
     .create_vcpu_thread = kvm_create_vcpu_thread,
     .kick_vcpu_thread = kvm_kick_vcpu,

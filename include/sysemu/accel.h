@@ -14,6 +14,10 @@ typedef struct MachineState MachineState;
 typedef struct AccelOps {
     const char *name;            /* "kvm", "qtest", "tcg" */
     const char *desc;
+    /* Whether this host offers the accelerator at all (KVM: the device
+     * node exists). Only the default choice (no -accel) asks, to pass
+     * over it quietly; NULL means always. */
+    bool (*available)(Error **errp);
     /* Before the machine builds devices (open /dev/kvm, create VM). */
     bool (*init_machine)(MachineState *ms, Error **errp);
     /* After the machine is built (e.g. start listening for exits). */

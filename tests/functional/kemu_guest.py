@@ -10,7 +10,8 @@ BINARY = os.environ.get("KEMU_BINARY",
                         os.path.join(BUILD, "kemu-system-x86_64"))
 
 
-def _kvm_skip_reason():
+def _kvm_missing():
+    """Why /dev/kvm cannot be used here, or None."""
     if not os.path.exists("/dev/kvm"):
         return "no /dev/kvm on this machine"
     if not os.access("/dev/kvm", os.R_OK | os.W_OK):
@@ -18,7 +19,51 @@ def _kvm_skip_reason():
     return None
 
 
-KVM_SKIP_REASON = _kvm_skip_reason()
+def kemu_accels():
+    """The accelerators this build lists under -accel help."""
+    try:
+        r = subprocess.run([BINARY, "-accel", "help"], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, text=True, timeout=30,
+                           stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    if r.returncode:
+        return set()
+    return {l.strip() for l in r.stdout.splitlines()[1:] if l.strip()}
+
+
+KVM_MISSING = _kvm_missing()
+# Tests of KVM itself (its irqchip modes, -cpu host, KVM's own errors).
+KVM_SKIP_REASON = f"needs KVM (/dev/kvm): {KVM_MISSING}" if KVM_MISSING else None
+
+# Tests that run guest code, under the first of these this machine has.
+# Taking "tcg" out of the tuple keeps guests off TCG.
+GUEST_ACCELS = ("kvm", "tcg")
+
+
+def _guest_accel():
+    have = kemu_accels()
+    for name in GUEST_ACCELS:
+        if name in have and (name != "kvm" or not KVM_MISSING):
+            return name, None
+    why = [KVM_MISSING or "kvm is not built in"]
+    if "tcg" not in have:
+        why.append("kemu has no TCG accelerator yet")
+    return None, "needs KVM (/dev/kvm) or TCG: " + "; ".join(why)
+
+
+GUEST_ACCEL, GUEST_SKIP_REASON = _guest_accel()
+# Tests of TCG itself (the translator against the host CPU or QEMU).
+TCG_SKIP_REASON = (None if "tcg" in kemu_accels()
+                   else "needs TCG: kemu has no TCG accelerator yet")
+# Tests that only need a machine to exist (monitors, chardevs, memory
+# seen from the monitor): no guest instruction runs, so any host will do.
+MACHINE_ACCEL = "qtest"
+
+
+def guest_accel_args():
+    """-accel for a test that runs guest code (skipped when there is none)."""
+    return ["-accel", GUEST_ACCEL or "kvm"]
 
 
 def guest_image(name):
@@ -42,13 +87,18 @@ def run_kemu(args, timeout=60, input=None):
 
 
 class HmpStdioCase(unittest.TestCase):
-    """kemu under KVM with the human monitor on stdio pipes."""
+    """kemu with the human monitor on stdio pipes, under the qtest
+    accelerator (accel = None: the one that runs guests)."""
+    accel = MACHINE_ACCEL
+
+    def accel_args(self):
+        return ["-accel", self.accel] if self.accel else guest_accel_args()
 
     def start_proc(self, *args):
         """Starts kemu; returns (process, monitor client, banner)."""
         from kemu_test import PROMPT, Hmp
-        p = subprocess.Popen([BINARY, "-display", "none", "-accel", "kvm",
-                              "-monitor", "stdio"] + list(args),
+        p = subprocess.Popen([BINARY, "-display", "none"] + self.accel_args() +
+                             ["-monitor", "stdio"] + list(args),
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL)
         self.addCleanup(self.stop, p)

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""The small test guests (tests/guest/) under KVM: serial output, timer
+"""The small test guests (tests/guest/) under KVM, or TCG where there is
+no KVM (kemu_guest.GUEST_ACCEL; skipped with the reason printed when
+neither exists): serial output, timer
 interrupts through the PIC, IOAPIC and LAPIC (in-kernel and userspace
 irqchips), SMP bring-up, port and MMIO exits from CPL3, triple fault and
 reset, the three direct-boot protocols, and the ACPI tables.
@@ -10,16 +12,22 @@ import os
 import tempfile
 import unittest
 
-from kemu_guest import KVM_SKIP_REASON, guest_image, run_kemu
+from kemu_guest import (GUEST_ACCEL, GUEST_SKIP_REASON, KVM_SKIP_REASON,
+                        guest_accel_args, guest_image, run_kemu)
 
 PASS = 33
 
 
 class GuestTest(unittest.TestCase):
+    accel = None        # None: the guest accelerator (KVM, else TCG)
+
+    def accel_args(self):
+        return ["-accel", self.accel] if self.accel else guest_accel_args()
+
     def boot(self, image, *args, append=None, status=PASS, timeout=60,
              debug_exit=True):
         cmd = ["-kernel", guest_image(image), "-display", "none",
-               "-serial", "stdio", "-no-reboot", "-accel", "kvm"]
+               "-serial", "stdio", "-no-reboot"] + self.accel_args()
         if debug_exit:
             cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
         if append is not None:
@@ -34,13 +42,13 @@ class GuestTest(unittest.TestCase):
         return r
 
 
-@unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
-class TestGuestsKVM(GuestTest):
+@unittest.skipIf(GUEST_SKIP_REASON, GUEST_SKIP_REASON)
+class TestGuests(GuestTest):
     def test_serial_hello(self):
         r = self.boot("hello.mb")
         self.assertIn("hello from the kemu test guest (boot type 3)", r.stdout)
 
-    def test_timers_kernel_irqchip(self):
+    def test_timers(self):
         r = self.boot("timer.mb")
         self.assertIn("PIT ticks: 20", r.stdout)
         self.assertIn("LAPIC periodic ticks: 20", r.stdout)
@@ -48,10 +56,6 @@ class TestGuestsKVM(GuestTest):
 
     def test_timers_userspace_irqchip(self):
         r = self.boot("timer.mb", "-machine", "kernel-irqchip=off")
-        self.assertIn("LAPIC one-shot fired", r.stdout)
-
-    def test_timers_split_irqchip(self):
-        r = self.boot("timer.mb", "-machine", "kernel-irqchip=split")
         self.assertIn("LAPIC one-shot fired", r.stdout)
 
     def test_ioapic_routing(self):
@@ -65,9 +69,8 @@ class TestGuestsKVM(GuestTest):
         self.assertIn("masked pin delivers nothing", r.stdout)
 
     def test_hpet_legacy_silences_pit(self):
-        for mode in ("on", "off", "split"):
-            r = self.boot("hpet-legacy.mb", "-machine", f"kernel-irqchip={mode}")
-            self.assertIn("no PIT ticks in legacy mode", r.stdout, mode)
+        r = self.boot("hpet-legacy.mb")
+        self.assertIn("no PIT ticks in legacy mode", r.stdout)
 
     def test_smp_2(self):
         r = self.boot("smp.mb", "-smp", "2", append="cpus=2")
@@ -92,7 +95,7 @@ class TestGuestsKVM(GuestTest):
 
     def test_triple_fault_resets(self):
         cmd = ["-kernel", guest_image("triple-fault.mb"), "-display", "none",
-               "-serial", "stdio", "-accel", "kvm",
+               "-serial", "stdio"] + self.accel_args() + [
                "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
         r = run_kemu(cmd, timeout=60)
         self.assertEqual(r.returncode, PASS, r.stdout + r.stderr)
@@ -122,7 +125,8 @@ class TestGuestsKVM(GuestTest):
         import subprocess
         import time
         from kemu_guest import BINARY
-        p = subprocess.Popen([BINARY, "-accel", "kvm", "-kernel", guest_image("demo.mb"),
+        p = subprocess.Popen([BINARY] + self.accel_args() +
+                             ["-kernel", guest_image("demo.mb"),
                               "-display", "none", "-serial", "stdio", "-no-shutdown"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              stdin=subprocess.DEVNULL, text=True)
@@ -161,7 +165,7 @@ class TestGuestsKVM(GuestTest):
         self.assertIn("int3 at CPL0", r.stdout)
 
 
-@unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
+@unittest.skipIf(GUEST_SKIP_REASON, GUEST_SKIP_REASON)
 class TestCPUModels(GuestTest):
     """Named models start on any host: what KVM cannot give (CPUID bits,
     MSRs it lists but refuses, like IA32_ARCH_CAPABILITIES on some hosts)
@@ -174,9 +178,6 @@ class TestCPUModels(GuestTest):
         self.assertLessEqual(len(msr_warnings), 1, r.stderr)
         return r
 
-    def test_cpu_host(self):
-        self.check_model("host")
-
     def test_cpu_max(self):
         self.check_model("max")
 
@@ -185,6 +186,31 @@ class TestCPUModels(GuestTest):
 
     def test_cpu_qemu64(self):
         self.check_model("qemu64")
+
+@unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
+class TestGuestsKVM(GuestTest):
+    """What only KVM has: the in-kernel and split irqchips, -cpu host and
+    the host's CPUID filtering."""
+    accel = "kvm"
+
+    def test_timers_kernel_irqchip_on(self):
+        r = self.boot("timer.mb", "-machine", "kernel-irqchip=on")
+        self.assertIn("PIT ticks: 20", r.stdout)
+        self.assertIn("LAPIC one-shot fired", r.stdout)
+
+    def test_timers_split_irqchip(self):
+        r = self.boot("timer.mb", "-machine", "kernel-irqchip=split")
+        self.assertIn("LAPIC one-shot fired", r.stdout)
+
+    def test_hpet_legacy_silences_pit(self):
+        for mode in ("on", "off", "split"):
+            r = self.boot("hpet-legacy.mb", "-machine", f"kernel-irqchip={mode}")
+            self.assertIn("no PIT ticks in legacy mode", r.stdout, mode)
+
+    def test_cpu_host(self):
+        self.check_model("host")
+
+    check_model = TestCPUModels.check_model
 
     def test_enforce_fails_cleanly(self):
         # pni (SSE3) on top of the host model: missing on some hosts.
@@ -196,7 +222,7 @@ class TestCPUModels(GuestTest):
         self.assertNotIn("TEST PASS", r.stdout)
 
 
-@unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
+@unittest.skipIf(GUEST_SKIP_REASON, GUEST_SKIP_REASON)
 class TestDirectBoot(GuestTest):
     """One guest, four loaders: what each protocol hands over is checked
     inside the guest; sizes and names are checked here."""
@@ -263,62 +289,77 @@ class TestDirectBoot(GuestTest):
 def _root_with(tool):
     import shutil
     if os.geteuid() != 0:
-        return "needs root to hide or restrict /dev/kvm"
+        return f"needs root (for {tool})"
     if not shutil.which(tool):
         return f"{tool} is not installed"
     return None
 
 
 class TestKVMErrors(unittest.TestCase):
-    """Opening KVM fails with QEMU's two-line report and status 1. The
-    device is hidden or replaced in a private mount namespace, or opened
-    as an unprivileged user."""
+    """Opening KVM fails with QEMU's two-line report and status 1, on any
+    machine: KEMU_KVM_DEVICE (test-only) names a missing file, /dev/null
+    or a file the user may not open; or /dev is replaced in a private
+    mount namespace."""
 
-    def kemu_sh(self, prefix):
+    def kemu_sh(self, prefix, device=None):
         import subprocess
         from kemu_guest import BINARY
+        env = dict(os.environ)
+        env.pop("KEMU_KVM_DEVICE", None)
+        if device:
+            env["KEMU_KVM_DEVICE"] = device
         return subprocess.run(
             prefix + [BINARY, "-accel", "kvm", "-display", "none", "-S",
                       "-nodefaults"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            stdin=subprocess.DEVNULL, timeout=60)
+            stdin=subprocess.DEVNULL, timeout=60, env=env)
 
-    @unittest.skipIf(_root_with("unshare"), _root_with("unshare"))
-    def test_no_dev_kvm(self):
-        r = self.kemu_sh(["unshare", "--mount", "sh", "-c",
-                          'd=$(mktemp -d) && mount -t tmpfs none "$d" && '
-                          'mount --bind "$d" /dev && exec "$@"', "sh"])
+    def assert_no_kvm(self, r):
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertEqual(r.stderr.splitlines(), [
             "Could not access KVM kernel module: No such file or directory",
             "kemu-system-x86_64: -accel kvm: failed to initialize kvm: "
             "No such file or directory"])
 
+    def test_missing_device(self):
+        with tempfile.TemporaryDirectory() as d:
+            self.assert_no_kvm(self.kemu_sh([], os.path.join(d, "kvm")))
+
     @unittest.skipIf(_root_with("unshare"), _root_with("unshare"))
+    def test_no_dev_kvm(self):
+        # The real path, with an empty /dev in a private mount namespace.
+        self.assert_no_kvm(self.kemu_sh(
+            ["unshare", "--mount", "sh", "-c",
+             'd=$(mktemp -d) && mount -t tmpfs none "$d" && '
+             'mount --bind "$d" /dev && exec "$@"', "sh"]))
+
     def test_not_a_kvm_device(self):
-        r = self.kemu_sh(["unshare", "--mount", "sh", "-c",
-                          'mount --bind /dev/null /dev/kvm && exec "$@"', "sh"])
+        r = self.kemu_sh([], "/dev/null")
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertEqual(r.stderr.splitlines(), [
             "kvm version too old",
             "kemu-system-x86_64: -accel kvm: failed to initialize kvm: "
             "Inappropriate ioctl for device"])
 
-    @unittest.skipIf(KVM_SKIP_REASON or _root_with("setpriv"),
-                     KVM_SKIP_REASON or _root_with("setpriv"))
+    @unittest.skipIf(_root_with("setpriv"), _root_with("setpriv"))
     def test_no_permission(self):
-        if os.stat("/dev/kvm").st_mode & 0o006:
-            self.skipTest("/dev/kvm is open to everybody here")
         import subprocess
         from kemu_guest import BINARY
         drop = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
         if subprocess.run(drop + ["test", "-x", BINARY]).returncode:
             self.skipTest("the build is not reachable for an unprivileged user")
-        r = self.kemu_sh(drop)
+        with tempfile.TemporaryDirectory() as d:
+            os.chmod(d, 0o755)
+            dev = os.path.join(d, "kvm")
+            with open(dev, "w"):
+                pass
+            os.chmod(dev, 0o600)            # root's only, as /dev/kvm can be
+            r = self.kemu_sh(drop, dev)
         self.assertEqual(r.returncode, 1, r.stderr)
-        self.assertIn("Could not access KVM kernel module: Permission denied",
-                      r.stderr)
-        self.assertIn("failed to initialize kvm: Permission denied", r.stderr)
+        self.assertEqual(r.stderr.splitlines(), [
+            "Could not access KVM kernel module: Permission denied",
+            "kemu-system-x86_64: -accel kvm: failed to initialize kvm: "
+            "Permission denied"])
 
 
 if __name__ == "__main__":

@@ -9,33 +9,13 @@ import tempfile
 import time
 import unittest
 
-from kemu_guest import KVM_SKIP_REASON, HmpStdioCase, guest_image
+from kemu_guest import (GUEST_SKIP_REASON, KVM_SKIP_REASON, HmpStdioCase,
+                        guest_image)
 
 USERSPACE = ("-machine", "kernel-irqchip=off")
 
 
-@unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
-class TestHmpInfo(HmpStdioCase):
-
-    def test_version(self):
-        mon = self.stopped()
-        self.assertRegex(mon.cmd("info version"),
-                         r"^\d+\.\d+\.\d+ \(kemu\)\n$")
-
-    def test_pci(self):
-        out = self.stopped().cmd("info pci")
-        functions = re.findall(r"  Bus  0, device +(\d+), function (\d):\n"
-                               r"    ([^:]+): PCI device (\w{4}):(\w{4})\n"
-                               r"      PCI subsystem 1af4:1100\n", out)
-        found = {(int(d), int(f)): (name, f"{v}:{i}")
-                 for d, f, name, v, i in functions}
-        self.assertEqual(found[(0, 0)], ("Host bridge", "8086:1237"))
-        self.assertEqual(found[(1, 0)], ("ISA bridge", "8086:7000"))
-        self.assertEqual(found[(1, 3)], ("Bridge", "8086:7113"))
-        # PIIX4 PM uses INTA; every function ends with its qdev id.
-        pm = out[out.index("device   1, function 3"):]
-        self.assertRegex(pm, r"\n      IRQ \d+, pin A\n")
-        self.assertEqual(out.count('      id ""\n'), len(functions))
+class HmpInfoCase(HmpStdioCase):
 
     def check_pic(self, out, ioapic_version):
         lines = out.splitlines()
@@ -56,13 +36,6 @@ class TestHmpInfo(HmpStdioCase):
         self.assertRegex(lines[28], r"^pic0: irr=00 imr=fb isr=00 hprio=0 "
                          r"irq_base=08 rr_sel=0 elcr=00 fnm=0$")
         self.assertEqual(len(lines), 29)
-
-    def test_pic_in_kernel(self):
-        # KVM's IOAPIC is version 0x11, as QEMU shows it.
-        self.check_pic(self.stopped().cmd("info pic"), 0x11)
-
-    def test_pic_userspace(self):
-        self.check_pic(self.stopped(*USERSPACE).cmd("info pic"), 0x20)
 
     def check_lapic(self, out):
         lines = out.split("\n")
@@ -85,6 +58,34 @@ class TestHmpInfo(HmpStdioCase):
                                         "IRR\t (none)"])
         self.assertEqual(lines[16], "APR 0x00 TPR 0x00 DFR 0x0f LDR 0x00 "
                          "PPR 0x00")
+
+
+class TestHmpInfo(HmpInfoCase):
+    """A machine that exists, no guest code: the qtest accelerator
+    (its interrupt controllers are kemu's own)."""
+
+    def test_version(self):
+        mon = self.stopped()
+        self.assertRegex(mon.cmd("info version"),
+                         r"^\d+\.\d+\.\d+ \(kemu\)\n$")
+
+    def test_pci(self):
+        out = self.stopped().cmd("info pci")
+        functions = re.findall(r"  Bus  0, device +(\d+), function (\d):\n"
+                               r"    ([^:]+): PCI device (\w{4}):(\w{4})\n"
+                               r"      PCI subsystem 1af4:1100\n", out)
+        found = {(int(d), int(f)): (name, f"{v}:{i}")
+                 for d, f, name, v, i in functions}
+        self.assertEqual(found[(0, 0)], ("Host bridge", "8086:1237"))
+        self.assertEqual(found[(1, 0)], ("ISA bridge", "8086:7000"))
+        self.assertEqual(found[(1, 3)], ("Bridge", "8086:7113"))
+        # PIIX4 PM uses INTA; every function ends with its qdev id.
+        pm = out[out.index("device   1, function 3"):]
+        self.assertRegex(pm, r"\n      IRQ \d+, pin A\n")
+        self.assertEqual(out.count('      id ""\n'), len(functions))
+
+    def test_pic_userspace(self):
+        self.check_pic(self.stopped(*USERSPACE).cmd("info pic"), 0x20)
 
     def test_lapic(self):
         for extra in ((), USERSPACE):
@@ -118,6 +119,31 @@ class TestHmpInfo(HmpStdioCase):
         mon = self.stopped()
         self.assertEqual(mon.cmd("info mem"), "PG disabled\n")
         self.assertEqual(mon.cmd("info tlb"), "PG disabled\n")
+
+
+@unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
+class TestHmpInfoKVM(HmpInfoCase):
+    """The in-kernel irqchip's state, read back from KVM."""
+    accel = "kvm"
+
+    def test_pic_in_kernel(self):
+        # KVM's IOAPIC is version 0x11, as QEMU shows it.
+        self.check_pic(self.stopped().cmd("info pic"), 0x11)
+
+    def test_lapic(self):
+        for extra in ((), USERSPACE):
+            with self.subTest(extra=extra):
+                mon = self.stopped(*extra)
+                self.check_lapic(mon.cmd("info lapic"))
+                self.check_lapic(mon.cmd("info lapic 0"))
+                self.assertEqual(mon.cmd("info lapic 7"),
+                                 "No CPU available\n")
+
+
+@unittest.skipIf(GUEST_SKIP_REASON, GUEST_SKIP_REASON)
+class TestHmpInfoGuest(HmpInfoCase):
+    """Guest code runs: KVM or TCG."""
+    accel = None
 
     def test_mem_tlb_irq_after_boot(self):
         """The guest maps 0-4 GiB with 2 MiB user pages, then halts."""

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """`info registers` against QEMU 7.2 for the same CPU state.
 
-Under KVM both run tests/guest/regstate.c, which sets every general
+Under KVM (or TCG where there is no KVM) both run tests/guest/regstate.c, which sets every general
 register but RSP and RFLAGS to known values and stays on `cli; hlt`; the
 two dumps must have the same lines, field names, order and layout, and
 the values the guest set must agree. Under TCG (once kemu has it) both
@@ -17,7 +17,8 @@ import tempfile
 import time
 import unittest
 
-from kemu_guest import BINARY, KVM_SKIP_REASON, guest_image
+from kemu_guest import (BINARY, GUEST_ACCEL, GUEST_SKIP_REASON,
+                        TCG_SKIP_REASON, guest_image)
 
 QEMU = shutil.which("qemu-system-x86_64")
 QBOOT = "/usr/share/qemu/qboot.rom"
@@ -26,8 +27,8 @@ ANSI = re.compile(rb"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def qemu_skip_reason():
-    if KVM_SKIP_REASON:
-        return KVM_SKIP_REASON
+    if GUEST_SKIP_REASON:
+        return GUEST_SKIP_REASON
     if not QEMU:
         return "qemu-system-x86_64 is not installed"
     if not os.path.exists(QBOOT):
@@ -150,15 +151,15 @@ REGSTATE_GPRS = {
 
 
 @unittest.skipIf(qemu_skip_reason(), qemu_skip_reason())
-class TestInfoRegistersKvm(unittest.TestCase):
+class TestInfoRegistersGuest(unittest.TestCase):
     def boot_both(self, *extra):
         guest = guest_image("regstate.mb")
         # QEMU boots multiboot through qboot; kemu loads it directly
         # (-kernel with -bios needs fw_cfg). The guest's own start-up sets
         # everything compared below, so the firmware leaves no trace.
-        qemu = Vm(self, QEMU, ["-accel", "kvm", "-bios", QBOOT,
+        qemu = Vm(self, QEMU, ["-accel", GUEST_ACCEL, "-bios", QBOOT,
                                "-kernel", guest] + list(extra))
-        kemu = Vm(self, BINARY, ["-accel", "kvm", "-kernel", guest] +
+        kemu = Vm(self, BINARY, ["-accel", GUEST_ACCEL, "-kernel", guest] +
                   list(extra))
         for vm in (qemu, kemu):
             vm.wait_serial(b"regstate ready\n")
@@ -217,13 +218,28 @@ class TestInfoRegistersKvm(unittest.TestCase):
         self.assert_same_layout(q, k)
 
 
-def kemu_has_tcg():
-    try:
-        r = subprocess.run([BINARY, "-accel", "help"], capture_output=True,
-                           text=True, timeout=30, stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return "tcg" in r.stdout.split()
+@unittest.skipUnless(QEMU, "qemu-system-x86_64 is not installed")
+class TestInfoRegistersReset(unittest.TestCase):
+    """No guest code at all: both machines stopped at reset (-S), kemu
+    under qtest and QEMU under TCG. The dumps are the same bytes."""
+
+    def dumps(self, cmd, *extra):
+        rom = guest_image("rom-64k.bin")
+        qemu = Vm(self, QEMU, ["-accel", "tcg", "-bios", rom, "-S"] +
+                  list(extra))
+        kemu = Vm(self, BINARY, ["-accel", "qtest", "-bios", rom, "-S"] +
+                  list(extra))
+        return qemu.hmp(cmd), kemu.hmp(cmd)
+
+    def test_one_cpu(self):
+        q, k = self.dumps("info registers")
+        self.assertIn("EIP=0000fff0", q)
+        self.assertEqual(k, q)
+
+    def test_all_cpus(self):
+        q, k = self.dumps("info registers -a", "-smp", "2")
+        self.assertIn("\nCPU#1\n", q)
+        self.assertEqual(k, q)
 
 
 class Gdb:
@@ -278,9 +294,8 @@ TCG_STEPS = 25
 @unittest.skipUnless(QEMU, "qemu-system-x86_64 is not installed")
 class TestInfoRegistersTcg(unittest.TestCase):
     def setUp(self):
-        if not kemu_has_tcg():
-            print("skipped: kemu has no TCG accelerator yet")
-            self.skipTest("kemu has no TCG accelerator yet")
+        if TCG_SKIP_REASON:
+            self.skipTest(TCG_SKIP_REASON)
 
     def stepped(self, binary):
         rom = guest_image("rom-64k.bin")

@@ -17,7 +17,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kemu_test import binary  # noqa: E402
-from kemu_guest import KVM_SKIP_REASON, guest_image  # noqa: E402
+from kemu_guest import (GUEST_SKIP_REASON, MACHINE_ACCEL,  # noqa: E402
+                        guest_accel_args, guest_image)
 from test_qmp import Qmp  # noqa: E402
 
 GDB = shutil.which("gdb")
@@ -55,8 +56,7 @@ class Base(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.tmp, True)
 
     def start(self, *args):
-        accel = ["-accel", "kvm"] if not KVM_SKIP_REASON else \
-                ["-accel", "qtest"]
+        accel = ["-accel", MACHINE_ACCEL]       # no guest code runs
         q = GuestQmp(accel + ["-S", "-m", "64"] + list(args))
         self.addCleanup(q.close)
         return q
@@ -303,13 +303,13 @@ class TestMemCmds(Base):
         self.assertEqual(os.stat(d).st_mode & 0o777, 0o400)
 
 
-@unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
+@unittest.skipIf(GUEST_SKIP_REASON, GUEST_SKIP_REASON)
 class TestDumpGuest(Base):
     """A 64-bit guest stopped in its polling loop, dumped and read back."""
 
     def boot_waiting(self, *extra):
         ser = self.f("serial.txt")
-        q = GuestQmp(["-accel", "kvm", "-m", "64", "-no-reboot",
+        q = GuestQmp(guest_accel_args() + ["-m", "64", "-no-reboot",
                       "-kernel", guest_image("powerbutton.mb"),
                       "-serial", f"file:{ser}"] + list(extra))
         self.addCleanup(q.close)

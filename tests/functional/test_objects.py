@@ -4,7 +4,8 @@ memory-backend-memfd) and -machine memory-backend=ID: the listing, a
 guest booted on backend RAM, and QEMU's errors."""
 import unittest
 
-from kemu_guest import KVM_SKIP_REASON, guest_image, run_kemu
+from kemu_guest import (GUEST_SKIP_REASON, guest_accel_args, guest_image,
+                        run_kemu)
 
 PASS = 33
 PROG = "kemu-system-x86_64: "
@@ -90,15 +91,15 @@ class TestObjectErrors(unittest.TestCase):
         self.assertIn("memory-backend=<link<memory-backend>>", r.stdout)
 
 
-@unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
+@unittest.skipIf(GUEST_SKIP_REASON, GUEST_SKIP_REASON)
 class TestBackendRam(unittest.TestCase):
     """boot-check prints the RAM the multiboot memory map reports."""
 
     def boot(self, backend, *args, mib=256):
         r = run_kemu(["-kernel", guest_image("boot-check.mb"),
                       "-append", "marker=kemu-boot-check",
-                      "-display", "none", "-serial", "stdio", "-no-reboot",
-                      "-accel", "kvm",
+                      "-display", "none", "-serial", "stdio", "-no-reboot"] +
+                     guest_accel_args() + [
                       "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
                       "-object", backend, "-machine", "memory-backend=m"] +
                      list(args), timeout=60)

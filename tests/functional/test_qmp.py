@@ -19,11 +19,16 @@ QBOOT = "/usr/share/qemu/qboot.rom"
 KVM_OK = os.access("/dev/kvm", os.R_OK | os.W_OK)
 
 
-def vm_args(sock, pretty=False):
+def vm_args(sock, pretty=False, prog=None):
+    """A stopped machine (-S) with QMP on sock. No guest code runs: kemu
+    takes qtest where there is no KVM, QEMU its TCG."""
     args = ["-qmp-pretty" if pretty else "-qmp",
             f"unix:{sock},server,nowait", "-display", "none", "-S",
             "-name", "qmptest"]
-    args += ["-accel", "kvm"] if KVM_OK else ["-accel", "qtest"]
+    if KVM_OK:
+        args += ["-accel", "kvm"]
+    else:
+        args += ["-accel", "tcg" if prog == QEMU else "qtest"]
     if os.path.exists(QBOOT):
         args += ["-bios", QBOOT]
     return args
@@ -42,7 +47,7 @@ class Qmp(QmpStream):
         super().__init__(sock)
 
     def cmdline(self, prog, path, args):
-        return [prog] + vm_args(path, "pretty" in args) + \
+        return [prog] + vm_args(path, "pretty" in args, prog) + \
             [a for a in args if a != "pretty"]
 
     def sync(self, tag):
@@ -131,7 +136,9 @@ class QmpCase(unittest.TestCase):
             "status": "prelaunch", "singlestep": False, "running": False})
         self.assertEqual(q.ret("query-name"), {"name": "qmptest"})
         self.assertEqual(q.ret("query-target"), {"arch": "x86_64"})
-        self.assertEqual(q.ret("query-kvm")["enabled"], KVM_OK)
+        # QEMU's meaning: present = built in, enabled = in use.
+        self.assertEqual(q.ret("query-kvm"), {"enabled": KVM_OK,
+                                              "present": True})
         cpus = q.ret("query-cpus-fast")
         self.assertEqual(len(cpus), 1)
         self.assertEqual(cpus[0]["cpu-index"], 0)
@@ -242,7 +249,7 @@ class QmpCase(unittest.TestCase):
         self.assertEqual(p.raw.lstrip(), b'{\r\n    "return": {\r\n    }\r\n}\r\n')
 
 
-@unittest.skipUnless(QEMU and KVM_OK, "needs qemu-system-x86_64 and KVM")
+@unittest.skipUnless(QEMU, "qemu-system-x86_64 is not installed")
 class CompareWithQemu(unittest.TestCase):
     """The same requests to kemu and to QEMU 7.2: same reply structure."""
 

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The differential test's shared layout. The same generated cases run
+ * natively on the host (host.c) and inside a test guest under kemu
+ * (guest.c); both write one DiffResult per case and the Python side
+ * compares them. The state block lives at a fixed address in both (the
+ * generated code addresses it absolutely), identity-mapped in the guest.
+ */
+#ifndef DIFFTEST_H
+#define DIFFTEST_H
+
+#include <stdint.h>
+
+#define DIFF_STATE_ADDR 0x10000000UL      /* 256 MiB: needs -m 512 */
+#define DIFF_MEM_SIZE   256               /* memory window per case */
+
+/* in[] and out[] use the hardware register numbering (rax=0 .. r15=15);
+ * in[4] (rsp) is ignored: cases run on the runner's stack. */
+typedef struct DiffState {
+    uint64_t in[16];
+    uint64_t in_flags;
+    uint64_t out[16];
+    uint64_t out_flags;
+    uint64_t vector;          /* exception taken, or ~0 */
+    uint64_t saved_rsp;       /* runner's stack while a case runs */
+    uint64_t pad[2];
+    uint8_t mem[DIFF_MEM_SIZE] __attribute__((aligned(64)));
+    uint8_t mem_guard[4096 - DIFF_MEM_SIZE];
+} DiffState;
+
+/* What a runner emits per case (little-endian, packed). */
+typedef struct DiffResult {
+    uint64_t regs[16];
+    uint64_t flags;
+    uint64_t vector;
+    uint8_t mem[DIFF_MEM_SIZE];
+} DiffResult;
+
+typedef struct DiffCase {
+    void (*fn)(void);
+    uint64_t in[16];
+    uint64_t in_flags;
+    uint64_t mem_seed;
+} DiffCase;
+
+/* Generated: the cases of one family. */
+extern const DiffCase diff_cases[];
+extern const unsigned diff_case_count;
+/* Generated: where a faulting case resumes (restores rsp, returns). */
+extern void diff_recover(void);
+
+/* The memory window's starting contents for a case: xorshift64*. */
+static inline void diff_fill_mem(uint8_t *mem, uint64_t seed)
+{
+    uint64_t x = seed | 1;
+    for (int i = 0; i < DIFF_MEM_SIZE; i += 8) {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        uint64_t v = x * 0x2545F4914F6CDD1DULL;
+        for (int b = 0; b < 8; b++) {
+            mem[i + b] = v >> (8 * b);
+        }
+    }
+}
+
+#endif

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Differential tests of the translator against the host CPU.
+
+  difftest.py [--build DIR] [--emulator PATH] [--families a,b] [--seed N]
+              [--count N] [--accel tcg]
+
+For each family, gen.py makes instruction sequences; host.c runs them on
+the host CPU (the oracle) and guest.c inside a test guest under the
+emulator; registers, defined flags, the exception taken and a memory
+window must match case by case. The first mismatches are printed with
+the seed that reproduces them.
+"""
+import argparse
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+GUEST_SRC = os.path.join(TOP, "tests", "guest")
+FAMILIES = ["alu", "unary", "shift", "muldiv", "bits", "cond", "string",
+            "misc"]
+RESULT = struct.Struct("<16QQQ256s")
+REG_NAMES = ["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+             "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"]
+
+GUEST_CFLAGS = ["-O2", "-g0", "-m64", "-ffreestanding", "-fno-pic",
+                "-fno-pie", "-fno-stack-protector",
+                "-fno-asynchronous-unwind-tables", "-mno-red-zone",
+                "-mgeneral-regs-only", "-fno-builtin", "-nostdinc"]
+
+
+class Mismatch(Exception):
+    pass
+
+
+def sh(cmd, **kw):
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, **kw)
+    if r.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{r.stdout}")
+    return r.stdout
+
+
+def build(family, seed, count, build_dir, work):
+    cases_s = os.path.join(work, "cases.S")
+    meta = os.path.join(work, "cases.json")
+    sh([sys.executable, os.path.join(HERE, "gen.py"), family, "--seed",
+        str(seed), "--count", str(count), "--out", cases_s, "--meta", meta])
+    host = os.path.join(work, "host")
+    sh(["gcc", "-O1", "-no-pie", "-I", HERE, "-o", host,
+        os.path.join(HERE, "host.c"), cases_s])
+    obj = os.path.join(build_dir, "tests", "guest", "obj")
+    inc = sh(["gcc", "-print-file-name=include"]).strip()
+    flags = GUEST_CFLAGS + ["-isystem", inc, "-I", os.path.join(GUEST_SRC, "lib"),
+                            "-I", HERE]
+    sh(["gcc"] + flags + ["-c", os.path.join(HERE, "guest.c"), "-o",
+                          os.path.join(work, "guest.o")])
+    sh(["gcc"] + flags + ["-c", cases_s, "-o", os.path.join(work, "cases.o")])
+    elf = os.path.join(work, "difftest.elf")
+    sh(["gcc"] + flags + ["-nostdlib", "-static", "-no-pie",
+                          "-Wl,--build-id=none", "-Wl,-z,noexecstack",
+                          "-Wl,--no-warn-rwx-segments",
+                          "-Wl,-z,max-page-size=4096",
+                          "-Wl,-T," + os.path.join(GUEST_SRC, "lib", "guest.ld"),
+                          "-Wl,-e,_start", "-o", elf,
+                          os.path.join(obj, "entry-mb.o"),
+                          os.path.join(obj, "runtime.o"),
+                          os.path.join(obj, "boot.o"),
+                          os.path.join(obj, "isr.o"),
+                          os.path.join(work, "guest.o"),
+                          os.path.join(work, "cases.o")])
+    image = os.path.join(work, "difftest.mb")
+    sh(["objcopy", "-O", "binary", elf, image])
+    with open(meta) as f:
+        return host, image, json.load(f)
+
+
+def run_host(host):
+    r = subprocess.run([host], stdout=subprocess.PIPE, timeout=120)
+    if r.returncode != 0:
+        raise RuntimeError(f"host runner exited with {r.returncode}")
+    return r.stdout
+
+
+def run_guest(emulator, accel_args, image, work, timeout=300):
+    out = os.path.join(work, "guest.bin")
+    cmd = [emulator] + accel_args + [
+        "-M", "pc", "-m", "512", "-display", "none", "-no-reboot",
+        "-kernel", image, "-debugcon", f"file:{out}", "-serial", "stdio",
+        "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+    try:
+        r = subprocess.run(cmd, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True,
+                           errors="replace", timeout=timeout,
+                           stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"guest did not finish in {timeout} s: "
+                           f"{' '.join(cmd)}")
+    if r.returncode != 33:
+        raise RuntimeError(f"guest exited with {r.returncode}:\n"
+                           f"{r.stdout[-3000:]}")
+    with open(out, "rb") as f:
+        return f.read()
+
+
+def compare(family, seed, meta, host_bin, guest_bin, limit=10):
+    n = len(meta)
+    if len(host_bin) != n * RESULT.size:
+        raise RuntimeError(f"host wrote {len(host_bin)} bytes for {n} cases")
+    if len(guest_bin) != n * RESULT.size:
+        raise RuntimeError(f"guest wrote {len(guest_bin)} bytes for {n} "
+                           f"cases (expected {n * RESULT.size})")
+    bad = []
+    for i in range(n):
+        h = RESULT.unpack_from(host_bin, i * RESULT.size)
+        g = RESULT.unpack_from(guest_bin, i * RESULT.size)
+        m = meta[i]
+        diffs = []
+        for r in range(16):
+            if r != 4 and h[r] != g[r]:
+                diffs.append(f"{REG_NAMES[r]} host {h[r]:#x} guest {g[r]:#x}")
+        mask = m["flags_mask"]
+        if (h[16] ^ g[16]) & mask:
+            diffs.append(f"flags host {h[16] & mask:#x} guest {g[16] & mask:#x}"
+                         f" (mask {mask:#x})")
+        if h[17] != g[17]:
+            diffs.append(f"exception host {h[17]:#x} guest {g[17]:#x}")
+        if h[18] != g[18]:
+            off = next(k for k in range(256) if h[18][k] != g[18][k])
+            diffs.append(f"memory differs from offset {off}")
+        if diffs:
+            bad.append(f"  case {i}: {m['asm']}\n    in: " +
+                       " ".join(f"{REG_NAMES[r]}={m['in'][r]}"
+                                for r in range(16) if r != 4) +
+                       f" flags={m['in_flags']:#x}\n    " +
+                       "\n    ".join(diffs))
+    if bad:
+        raise Mismatch(f"{family} seed {seed}: {len(bad)} of {n} cases "
+                       f"differ\n" + "\n".join(bad[:limit]))
+    return n
+
+
+def run_family(family, seed, count, build_dir, emulator, accel_args):
+    with tempfile.TemporaryDirectory(prefix=f"difftest-{family}-") as work:
+        host, image, meta = build(family, seed, count, build_dir, work)
+        host_bin = run_host(host)
+        guest_bin = run_guest(emulator, accel_args, image, work)
+        return compare(family, seed, meta, host_bin, guest_bin)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build", default=os.path.join(TOP, "build"))
+    ap.add_argument("--emulator")
+    ap.add_argument("--accel", default="tcg")
+    ap.add_argument("--families", default=",".join(FAMILIES))
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--count", type=int, default=500)
+    a = ap.parse_args()
+    emulator = a.emulator or os.path.join(a.build, "kemu-system-x86_64")
+    failed = 0
+    for fam in a.families.split(","):
+        try:
+            n = run_family(fam, a.seed, a.count, a.build, emulator,
+                           ["-accel", a.accel])
+            print(f"PASS {fam}: {n} cases (seed {a.seed})")
+        except (Mismatch, RuntimeError) as e:
+            failed += 1
+            print(f"FAIL {e}")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
