@@ -34,6 +34,8 @@ static VncDisplay *vnc_server;  /* the -vnc server, if any */
 
 static void vnc_client_close(VncClient *vc);
 static void vnc_update_all(VncDisplay *vd);
+static void vnc_display_attach(VncDisplay *vd);
+static void vnc_display_detach(VncDisplay *vd);
 
 /* ---- output ---- */
 
@@ -812,6 +814,9 @@ static void vnc_client_close(VncClient *vc)
     qemu_input_event_sync();
     g_ptr_array_remove(vd->clients, vc);
     vnc_client_free(vc);
+    if (!vd->clients->len) {
+        vnc_display_detach(vd);
+    }
 }
 
 static char *sockaddr_text(const struct sockaddr_storage *ss, socklen_t len)
@@ -845,6 +850,7 @@ static void vnc_accept_common(VncDisplay *vd, int lfd, bool websocket)
     if (ss.ss_family != AF_UNIX) {
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     }
+    vnc_display_attach(vd);
     vc = vnc_client_new(vd, fd, websocket);
     vc->peer = sockaddr_text(&ss, len);
     vnc_client_set_handlers(vc);
@@ -954,14 +960,34 @@ static VncDisplay *vnc_display_alloc(void)
     return vd;
 }
 
+/*
+ * The server watches the console only while someone is connected, so
+ * an idle server costs no rendering at all.
+ */
 static void vnc_display_attach(VncDisplay *vd)
 {
+    if (vd->dcl_registered || vd->own_surface) {
+        return;
+    }
     register_displaychangelistener(&vd->dcl);
     vd->dcl_registered = vd->dcl.con != NULL;
-    if (!vd->dcl_registered) {
+    if (vd->dcl_registered) {
+        /* Nobody watched until now: bring the picture (and its size,
+         * which ServerInit announces) up to date first. */
+        graphic_hw_update(vd->dcl.con);
+    } else {
         /* No graphic console: clients see a black screen. */
         vd->own_surface = qemu_create_displaysurface(640, 480);
         vd->surface = vd->own_surface;
+    }
+}
+
+static void vnc_display_detach(VncDisplay *vd)
+{
+    if (vd->dcl_registered) {
+        unregister_displaychangelistener(&vd->dcl);
+        vd->dcl_registered = false;
+        vd->surface = NULL;
     }
 }
 
@@ -1097,7 +1123,6 @@ bool vnc_display_init(const char *spec, Error **errp)
         main_loop_set_fd_handler(vd->ws_lsock[i], vnc_ws_accept, NULL,
                                  &vd->ws_lsock[i]);
     }
-    vnc_display_attach(vd);
     return true;
 }
 

@@ -17,6 +17,7 @@ import socket
 import struct
 import subprocess
 import tempfile
+import termios
 import time
 import unittest
 import zlib
@@ -566,6 +567,7 @@ class TestPassword(VncCase):
         os.close(slave)
         text, sent = b"", False
         deadline = time.monotonic() + 60
+        status = None
         while p.poll() is None and time.monotonic() < deadline:
             r, _, _ = select.select([master], [], [], 0.2)
             if r:
@@ -573,13 +575,24 @@ class TestPassword(VncCase):
                     text += os.read(master, 4096)
                 except OSError:
                     break
-            if not sent and b"Password:" in text:
+            prompts = text.count(b"Password:")
+            # Type only once the prompt turned echo off: earlier, the
+            # line is read in the old terminal mode and lost.
+            if (prompts == 1 and not sent and
+                    not termios.tcgetattr(master)[3] & termios.ECHO):
                 os.write(master, pw.encode() + b"\n")
                 sent = True
+            elif prompts > 1:
+                # Refused, and it asks again: that is a refusal.
+                p.kill()
+                status = -1
+                break
         try:
-            status = p.wait(timeout=30)
+            p.wait(timeout=30)
         finally:
             os.close(master)
+        if status is None:
+            status = p.returncode
         return status, text.decode(errors="replace")
 
 
