@@ -12,6 +12,7 @@
 #include "hw/boards.h"
 #include "hw/isa.h"
 #include "chardev/char.h"
+#include "gdbstub/gdbstub.h"
 #include "monitor/monitor.h"
 #include "monitor/monitor.h"
 #include "sysemu/accel.h"
@@ -63,6 +64,7 @@ typedef struct VlConfig {
     const char *qtest, *qtest_log;
     bool daemonize;
     const char *pidfile;
+    const VlArg *gdb_arg;         /* last -gdb (-s: NULL arg) */
 } VlConfig;
 
 static KEMU_NORETURN void fail(Error *err)
@@ -253,6 +255,10 @@ static void collect(VlConfig *c, GPtrArray *args)
             break;
         case OPT_PIDFILE:
             c->pidfile = a->arg;
+            break;
+        case OPT_GDB:
+        case OPT_GDB_DEFAULT:
+            c->gdb_arg = a;
             break;
         case OPT_MONITOR:
         case OPT_MON:
@@ -1035,6 +1041,24 @@ static void create_mux_monitors(VlConfig *c)
     }
 }
 
+/* -gdb DEV / -s (tcp::1234): after the vCPUs exist, before they run. */
+static void start_gdbstub(VlConfig *c)
+{
+    const VlArg *a = c->gdb_arg;
+    const char *dev;
+    Error *err = NULL;
+
+    if (!a) {
+        return;
+    }
+    dev = a->arg ? a->arg : "tcp::1234";
+    loc_push_option(a->typed, a->arg);
+    if (!gdbserver_start(dev, &err)) {
+        fail(err);
+    }
+    loc_pop();
+}
+
 int kemu_main(int argc, char **argv)
 {
     VlConfig cfg = { 0 };
@@ -1106,6 +1130,7 @@ int kemu_main(int argc, char **argv)
         fail(err);
     }
     qemu_devices_reset();
+    start_gdbstub(&cfg);
 
     if (cfg.start_paused) {
         runstate_set(RUN_STATE_PRELAUNCH);
