@@ -145,14 +145,17 @@ bool gdb_rle_decode(const uint8_t *in, size_t len, GByteArray *out)
 {
     for (size_t i = 0; i < len; i++) {
         if (in[i] == '*') {
+            uint8_t prev;
             int n;
             if (!out->len || i + 1 >= len || in[i + 1] < 29 + 3 ||
                 in[i + 1] > 126) {
                 return false;
             }
             n = in[++i] - 29;
+            /* A copy: appending may move out->data. */
+            prev = out->data[out->len - 1];
             for (int k = 0; k < n; k++) {
-                g_byte_array_append(out, &out->data[out->len - 1], 1);
+                g_byte_array_append(out, &prev, 1);
             }
         } else {
             g_byte_array_append(out, &in[i], 1);
