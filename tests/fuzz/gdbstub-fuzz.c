@@ -41,8 +41,9 @@ static void check_packet(const uint8_t *buf, size_t len)
     if (!memchr(buf, '*', len)) {
         const char *hash;
         gdb_packet_encode(enc, buf, len, true);
-        hash = strrchr(enc->str, '#');
-        if (!hash || !gdb_rle_decode((uint8_t *)enc->str + 1,
+        /* "#cc" ends it (the payload may hold NULs: no strrchr). */
+        hash = enc->str + enc->len - 3;
+        if (*hash != '#' || !gdb_rle_decode((uint8_t *)enc->str + 1,
                                      hash - enc->str - 1, dec) ||
             dec->len != len || memcmp(dec->data, buf, len)) {
             abort();
