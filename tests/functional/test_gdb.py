@@ -160,11 +160,12 @@ class TestGdbGuest(KemuWithMonitor):
              "-ex", "break compute",
              "-ex", "continue",
              "-ex", "bt",
-             "-ex", "p x",
              "-ex", "info registers rip",
              "-ex", "x/4i $pc",
              "-ex", "stepi",
              "-ex", "next",
+             "-ex", "next",
+             "-ex", "p x",
              "-ex", "p y",
              "-ex", "finish",
              "-ex", "watch counter",
@@ -185,23 +186,28 @@ class TestGdbGuest(KemuWithMonitor):
         # The guest spins on 'release': interrupt gdb's continue.
         deadline = time.monotonic() + 60
         while True:
-            if os.path.exists(serial) and "spinning" in open(serial).read():
-                break
+            if os.path.exists(serial):
+                with open(serial) as f:
+                    if "spinning" in f.read():
+                        break
             self.assertLess(time.monotonic(), deadline, "guest never spun")
             time.sleep(0.1)
         time.sleep(0.5)
         gdb.send_signal(signal.SIGINT)
         out, _ = gdb.communicate(timeout=60)
-        self.assertIn("Breakpoint 1, compute (x=20)", out)
+        self.assertRegex(out, r"hit Breakpoint 1, compute \(x=")
         self.assertRegex(out, r"#1\s+0x[0-9a-f]+ in guest_main \(\)")
+        self.assertRegex(out, r"rip\s+0x[0-9a-f]+\s+0x[0-9a-f]+ <compute")
+        self.assertRegex(out, r"=> 0x[0-9a-f]+ <compute>:")
         self.assertIn("$1 = 20", out)
-        self.assertIn("$2 = 41", out)
+        self.assertIn("$2 = 40", out)
         self.assertIn("Value returned is $3 = 41", out)
         self.assertRegex(out, r"Hardware watchpoint 2: counter\s+Old value = 0\s+New value = 41")
         self.assertIn("Thread 1.2 (CPU#1", out)
         self.assertIn("received signal SIGINT", out)
         self.assertEqual(self.proc.wait(timeout=60), 33)
-        text = open(serial).read()
+        with open(serial) as f:
+            text = f.read()
         self.assertIn("magic=42 counter=41", text)
         self.assertIn("released", text)
 
