@@ -95,7 +95,11 @@ class GdbClient:
                     assert csum == checksum(payload), \
                         f"bad checksum on {payload!r}"
                     if not self.no_ack:
-                        self.sock.sendall(b"+")
+                        try:
+                            self.sock.sendall(b"+")
+                        except OSError:
+                            pass    # the stub hung up after its reply
+
                     return payload if raw else rle_decode(payload)
             elif self.buf:
                 raise AssertionError(f"garbage from the stub: {self.buf!r}")
