@@ -66,8 +66,8 @@ class GdbStubCase(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.tmp, True)
         self.sock = os.path.join(self.tmp, "gdb.sock")
 
-    def start(self, *extra, gdb=True):
-        args = [binary(), "-accel", MACHINE_ACCEL, "-S", "-display", "none",
+    def start(self, *extra, gdb=True, wrapper=()):
+        args = list(wrapper) + [binary(), "-accel", MACHINE_ACCEL, "-S", "-display", "none",
                 "-monitor", "stdio"]
         if gdb:
             args += ["-gdb", "unix:" + self.sock]
@@ -531,7 +531,12 @@ class TestCommandLine(GdbStubCase):
                          rf"gdb: filename=tcp:127.0.0.1:{port}\b")
 
     def test_s_option(self):
-        self.start("-s", gdb=False)
+        # Port 1234 is everybody's: in a private network namespace (as
+        # root) nobody else can hold it while we look.
+        wrapper = ()
+        if os.geteuid() == 0 and shutil.which("unshare"):
+            wrapper = ("unshare", "--net")
+        self.start("-s", gdb=False, wrapper=wrapper)
         chardevs = self.hmp("info chardev")
         self.assertRegex(chardevs, r"gdb: filename=disconnected:tcp:[^ ]*:1234,server=on")
 
