@@ -14,7 +14,9 @@
 
 /* Signals in stop replies (gdb's own numbering). */
 #define GDB_SIGNAL_INT  2
+#define GDB_SIGNAL_QUIT 3
 #define GDB_SIGNAL_TRAP 5
+#define GDB_SIGNAL_ABRT 6
 
 static GdbState *gdb_state;
 /* A packet is being handled: the session must outlive it. */
@@ -141,7 +143,13 @@ static void gdb_runstate_change(void *opaque, RunState state)
     }
     s->running = false;
     gdb_clear_stepping();
-    g_string_append_printf(reply, "T%02xthread:", GDB_SIGNAL_INT);
+    /* The signal tells gdb why: a shutdown (also the one before exit),
+     * an accelerator failure or panic, or a plain stop. */
+    g_string_append_printf(reply, "T%02xthread:",
+                           state == RUN_STATE_SHUTDOWN ? GDB_SIGNAL_QUIT :
+                           state == RUN_STATE_INTERNAL_ERROR ||
+                           state == RUN_STATE_GUEST_PANICKED ?
+                           GDB_SIGNAL_ABRT : GDB_SIGNAL_INT);
     gdb_append_thread_id(s, s->c_cpu ? s->c_cpu : first_cpu, reply);
     g_string_append_c(reply, ';');
     gdb_send_packet(s, reply->str, reply->len);

@@ -371,6 +371,16 @@ class TestProtocol(GdbStubCase):
         self.assertEqual(c2.cmd("z0,fff0,1"), "E22")
         self.wait_status("paused (debug)")
 
+    def test_quit_while_running(self):
+        self.start()
+        c = self.connect()
+        c.send_raw(frame("c"))
+        self.wait_status("VM status: running")
+        self.mon.write(b"quit\n")
+        # The stop reply for a shutdown (SIGQUIT), then the end.
+        self.assertEqual(c.read_packet(), b"T03thread:01;")
+        self.assertEqual(self.proc.wait(timeout=20), 0)
+
     def test_kill(self):
         self.start()
         c = self.connect()
