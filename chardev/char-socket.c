@@ -470,6 +470,20 @@ static void socket_close(Chardev *chr)
     g_free(s->peer);
 }
 
+/* The frontend drops its client (a gdb client that broke the protocol):
+ * a server then listens again, a client reconnects if asked to. */
+static void socket_fe_disconnect(Chardev *chr)
+{
+    SocketChardev *s = (SocketChardev *)chr;
+
+    if (s->fd < 0 || s->dead) {
+        return;
+    }
+    s->dead = true;
+    object_ref(OBJECT(s));
+    main_loop_bh_schedule(socket_disconnect_bh, s);
+}
+
 static void socket_instance_init(Object *obj)
 {
     SocketChardev *s = (SocketChardev *)obj;
@@ -487,6 +501,7 @@ static void socket_class_init(ObjectClass *oc, void *data)
     cc->get_write_fd = socket_get_write_fd;
     cc->fd_read = socket_fd_read;
     cc->close = socket_close;
+    cc->disconnect = socket_fe_disconnect;
 }
 
 static const TypeInfo socket_types[] = {

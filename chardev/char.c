@@ -331,6 +331,13 @@ void chr_fe_accept_input(CharFrontend *fe)
     }
 }
 
+void chr_fe_disconnect(CharFrontend *fe)
+{
+    if (fe->chr && CHARDEV_GET_CLASS(fe->chr)->disconnect) {
+        CHARDEV_GET_CLASS(fe->chr)->disconnect(fe->chr);
+    }
+}
+
 size_t chr_fe_pending(CharFrontend *fe)
 {
     return fe->chr ? fe->chr->outbuf->len : 0;

@@ -41,6 +41,8 @@ static const VlOption vl_options[] = {
     { "uuid", true, OPT_UUID },
     { "nodefaults", false, OPT_NODEFAULTS },
     { "S", false, OPT_S },
+    { "s", false, OPT_GDB_DEFAULT },
+    { "gdb", true, OPT_GDB },
     { "d", true, OPT_D },
     { "D", true, OPT_DLOG },
     { "qtest", true, OPT_QTEST },

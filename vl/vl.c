@@ -14,6 +14,7 @@
 #include "hw/boards.h"
 #include "hw/isa.h"
 #include "chardev/char.h"
+#include "gdbstub/gdbstub.h"
 #include "monitor/monitor.h"
 #include "monitor/monitor.h"
 #include "sysemu/accel.h"
@@ -81,6 +82,7 @@ typedef struct VlConfig {
     SandboxConfig sandbox;
     const VlArg *sandbox_arg;
     const char *chroot_dir;
+    const VlArg *gdb_arg;         /* last -gdb (-s: NULL arg) */
 } VlConfig;
 
 static KEMU_NORETURN void fail(Error *err)
@@ -307,6 +309,10 @@ static void collect(VlConfig *c, GPtrArray *args)
         }
         case OPT_CHROOT:
             c->chroot_dir = a->arg;
+            break;
+        case OPT_GDB:
+        case OPT_GDB_DEFAULT:
+            c->gdb_arg = a;
             break;
         case OPT_MONITOR:
         case OPT_MON:
@@ -1150,6 +1156,24 @@ static void create_mux_monitors(VlConfig *c)
     }
 }
 
+/* -gdb DEV / -s (tcp::1234): after the vCPUs exist, before they run. */
+static void start_gdbstub(VlConfig *c)
+{
+    const VlArg *a = c->gdb_arg;
+    const char *dev;
+    Error *err = NULL;
+
+    if (!a) {
+        return;
+    }
+    dev = a->arg ? a->arg : "tcp::1234";
+    loc_push_option(a->typed, a->arg);
+    if (!gdbserver_start(dev, &err)) {
+        fail(err);
+    }
+    loc_pop();
+}
+
 void kemu_init(int argc, char **argv)
 {
     VlConfig cfg = { 0 };
@@ -1239,6 +1263,7 @@ void kemu_init(int argc, char **argv)
         }
         loc_pop();
     }
+    start_gdbstub(&cfg);
 
     if (cfg.start_paused) {
         runstate_set(RUN_STATE_PRELAUNCH);

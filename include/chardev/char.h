@@ -81,6 +81,8 @@ struct ChardevClass {
     void (*fe_detach)(Chardev *chr, CharFrontend *fe);
     /* A frontend can take input again (chr_fe_accept_input). */
     void (*accept_input)(Chardev *chr);
+    /* The frontend asks to drop the peer (chr_fe_disconnect); optional. */
+    void (*disconnect)(Chardev *chr);
 };
 
 OBJECT_DECLARE_TYPE(Chardev, ChardevClass, CHARDEV)
@@ -164,6 +166,9 @@ bool chr_fe_backend_connected(CharFrontend *fe);
 /* The frontend can take input again (e.g. its receive FIFO drained):
  * the backend resumes reading. */
 void chr_fe_accept_input(CharFrontend *fe);
+/* Drop the connected peer where the backend has one (socket): CLOSED
+ * follows from the main loop; a no-op on other backends. */
+void chr_fe_disconnect(CharFrontend *fe);
 /* Bytes waiting in the output buffer (for tests and "info chardev"). */
 size_t chr_fe_pending(CharFrontend *fe);
 

@@ -7,6 +7,7 @@
 #include "hw/intc/apic.h"
 #include "sysemu/accel.h"
 #include "sysemu/kvm.h"
+#include "monitor/hmp-mmu.h"
 #include "util/log.h"
 
 /* ---- CPUID table ---- */
@@ -372,6 +373,19 @@ fail:
     return NULL;
 }
 
+/* The debuggers' translation (gdbstub): the physical address of the
+ * page holding vaddr under the current paging mode, -1 if unmapped.
+ * Registers must be synchronized by the caller. */
+static hwaddr x86_cpu_get_phys_page_debug(CPUState *cs, uint64_t vaddr)
+{
+    uint64_t pa, size;
+
+    if (!x86_mmu_translate(cs, vaddr & ~0xfffull, &pa, &size)) {
+        return (hwaddr)-1;
+    }
+    return pa;
+}
+
 /* ---- types ---- */
 
 static void x86_cpu_class_init(ObjectClass *oc, void *data)
@@ -387,6 +401,7 @@ static void x86_cpu_class_init(ObjectClass *oc, void *data)
     cc->dump_state = x86_cpu_dump_state;
     cc->has_work = x86_cpu_has_work;
     cc->get_arch_id = x86_cpu_get_arch_id;
+    cc->get_phys_page_debug = x86_cpu_get_phys_page_debug;
 }
 
 static void x86_cpu_model_class_init(ObjectClass *oc, void *data)

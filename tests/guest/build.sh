@@ -5,7 +5,8 @@
 # Every tests/guest/*.c becomes OUT/NAME.mb (flat multiboot image with the
 # a.out kludge); boot-check also becomes NAME.bz (bzImage), NAME.bz32
 # (bzImage without the 64-bit entry), NAME.pvh (ELF with the PVH note) and
-# NAME.mbelf (ELF32 multiboot without the kludge).
+# NAME.mbelf (ELF32 multiboot without the kludge); gdb-target keeps its
+# symbols as NAME.elf for gdb.
 set -eu
 src=$1
 out=$2
@@ -37,11 +38,17 @@ link() {  # name variant entry output
 
 for c in "$src"/*.c; do
     name=$(basename "$c" .c)
+    extra=
+    # gdb's guest: debug info, no optimization (p var, next, bt).
+    [ "$name" = gdb-target ] && extra="-O0 -g"
     # shellcheck disable=SC2086
-    $CC $CFLAGS -c "$c" -o "$out/obj/$name.o"
+    $CC $CFLAGS $extra -c "$c" -o "$out/obj/$name.o"
     link "$name" mb _start "$out/obj/$name.elf"
     objcopy -O binary "$out/obj/$name.elf" "$out/$name.mb"
     case $name in
+    gdb-target)
+        cp "$out/obj/$name.elf" "$out/$name.elf"
+        ;;
     boot-check|demo)
         python3 "$src/mkbzimage.py" "$out/$name.mb" "$out/obj/$name.elf" "$out/$name.bz"
         python3 "$src/mkbzimage.py" "$out/$name.mb" "$out/obj/$name.elf" "$out/$name.bz32" --32
