@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# make demo: boot the demo guest (tests/guest/demo.c) under KVM, or under
-# TCG on a machine without KVM.
+# make demo: boot the demo guest (tests/guest/demo.c) under KVM, or, on a
+# machine without KVM, the Debian kernel with a busybox shell on the serial
+# console under TCG (kernel and initramfs from Debian's packages, through
+# scripts/guest-assets.py, cached in BUILD/assets).
 #   scripts/demo.sh --check   decide before anything is installed or built
 #   scripts/demo.sh BUILD     boot it with BUILD's kemu-system-x86_64
 set -euo pipefail
@@ -52,6 +54,16 @@ elif "$kemu" -accel help | tail -n +2 | grep -x tcg >/dev/null; then
 else
     no_accel "$why"
 fi
-echo "demo: $kemu -accel $accel -smp 2 -m 256 -kernel $build/tests/guest/demo.mb -nographic"
-exec "$kemu" -accel "$accel" -smp 2 -m 256 \
-    -kernel "$build/tests/guest/demo.mb" -nographic -no-reboot
+if [ "$accel" = kvm ]; then
+    echo "demo: $kemu -accel kvm -smp 2 -m 256 -kernel $build/tests/guest/demo.mb -nographic"
+    exec "$kemu" -accel kvm -smp 2 -m 256 \
+        -kernel "$build/tests/guest/demo.mb" -nographic -no-reboot
+fi
+kernel=$(python3 scripts/guest-assets.py kernel --cache "$build/assets")
+initrd=$build/assets/demo-initrd.gz
+python3 scripts/guest-assets.py initramfs --cache "$build/assets" \
+    --out "$initrd" >/dev/null
+echo "demo: $kemu -accel tcg -smp 2 -m 512 -kernel $kernel -initrd $initrd" \
+     "-append 'console=ttyS0 quiet' -nographic"
+exec "$kemu" -accel tcg -smp 2 -m 512 -kernel "$kernel" -initrd "$initrd" \
+    -append "console=ttyS0 quiet panic=-1" -nographic -no-reboot

@@ -176,8 +176,9 @@ if [ -x /test.sh ]; then
     echo "init: test script exited with status $?"
     poweroff -f
 fi
-echo "kemu demo: busybox shell; 'poweroff -f' ends the VM"
-exec setsid cttyhack sh
+echo "kemu demo: a busybox shell on Linux; 'poweroff -f' ends the VM"
+setsid cttyhack sh
+poweroff -f
 """
 
 
