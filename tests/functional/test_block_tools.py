@@ -222,12 +222,17 @@ class Locking(unittest.TestCase):
                     time.sleep(0.01)
                 if ino is None or p.poll() is not None:
                     self.skipTest("convert finished before it was observed")
-                with open("/proc/locks") as f:
-                    locks = sorted(" ".join(l.split()[-2:]) for l in f
-                                   if f":{ino} " in l)
-                # the same bytes qemu-img takes on a qcow2 it writes
-                self.assertEqual(locks, ["100 101", "103 103", "201 201",
-                                         "203 203"])
+                # the same bytes qemu-img takes on a qcow2 it writes; they
+                # are taken one by one, so wait until the set is complete
+                want = ["100 101", "103 103", "201 201", "203 203"]
+                while True:
+                    with open("/proc/locks") as f:
+                        locks = sorted(" ".join(l.split()[-2:]) for l in f
+                                       if f":{ino} " in l)
+                    if locks == want or time.monotonic() > deadline:
+                        break
+                    time.sleep(0.01)
+                self.assertEqual(locks, want)
                 r = qio("-r", "-c", "read 0 512", dst)
                 self.assertIn('Failed to get shared "write" lock', r.stderr)
             finally:
