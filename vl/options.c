@@ -56,6 +56,14 @@ static const VlOption vl_options[] = {
     { "sandbox", true, OPT_SANDBOX },
     { "runas", true, OPT_RUNAS },
     { "chroot", true, OPT_CHROOT },
+    { "drive", true, OPT_DRIVE },
+    { "blockdev", true, OPT_BLOCKDEV },
+    { "hda", true, OPT_HDA },
+    { "hdb", true, OPT_HDB },
+    { "hdc", true, OPT_HDC },
+    { "hdd", true, OPT_HDD },
+    { "cdrom", true, OPT_CDROM },
+    { "snapshot", false, OPT_SNAPSHOT },
 };
 
 static const VlOption *vl_find_option(const char *name)
@@ -79,10 +87,14 @@ GPtrArray *vl_lex_args(int argc, char **argv)
         VlArg *a;
 
         if (name[0] != '-' || !name[1]) {
-            /* QEMU takes a bare word as a disk image for IDE disk 0. */
-            error_report("%s: disk images on the command line are not "
-                         "supported yet", typed);
-            exit(1);
+            /* QEMU takes a bare word as the image of IDE disk 0 (-hda). */
+            static const VlOption hda = { "hda", true, OPT_HDA };
+            a = g_new0(VlArg, 1);
+            a->opt = &hda;
+            a->typed = "-hda";
+            a->arg = typed;
+            g_ptr_array_add(args, a);
+            continue;
         }
         name++;
         if (name[0] == '-') {

@@ -18,6 +18,7 @@
 #include "monitor/monitor.h"
 #include "monitor/monitor.h"
 #include "sysemu/accel.h"
+#include "sysemu/blockdev.h"
 #include "accel/tcg/tcg-accel.h"
 #include "sysemu/qtest.h"
 #include "sysemu/runstate.h"
@@ -73,6 +74,8 @@ typedef struct VlConfig {
     GPtrArray *serials;           /* VlArg* */
     GPtrArray *monitors;          /* -monitor -mon -qmp -qmp-pretty */
     GPtrArray *chardevs, *devices, *objects, *globals;
+    GPtrArray *drives;            /* -drive -blockdev -hdX -cdrom */
+    GPtrArray *drive_infos;       /* the DriveInfo* made from each */
     const char *debugcon;
     bool nodefaults, start_paused;
     const char *log_items, *log_file;
@@ -128,6 +131,8 @@ static void collect(VlConfig *c, GPtrArray *args)
     c->objects = g_ptr_array_new();
     c->globals = g_ptr_array_new();
     c->monitors = g_ptr_array_new();
+    c->drives = g_ptr_array_new();
+    c->drive_infos = g_ptr_array_new();
 
     for (guint i = 0; i < args->len; i++) {
         const VlArg *a = args->pdata[i];
@@ -221,6 +226,18 @@ static void collect(VlConfig *c, GPtrArray *args)
         }
         case OPT_DEVICE:
             g_ptr_array_add(c->devices, (gpointer)a);
+            break;
+        case OPT_DRIVE:
+        case OPT_BLOCKDEV:
+        case OPT_HDA:
+        case OPT_HDB:
+        case OPT_HDC:
+        case OPT_HDD:
+        case OPT_CDROM:
+            g_ptr_array_add(c->drives, (gpointer)a);
+            break;
+        case OPT_SNAPSHOT:
+            blockdev_snapshot_all = true;
             break;
         case OPT_GLOBAL:
             g_ptr_array_add(c->globals, (gpointer)a);
@@ -1006,6 +1023,54 @@ static void configure_accel(VlConfig *c, MachineState *ms)
 
 /* ---- devices ---- */
 
+/* Drives open before the board, which claims the IDE ones it wires. */
+static void create_drives(VlConfig *c)
+{
+    for (guint i = 0; i < c->drives->len; i++) {
+        const VlArg *a = c->drives->pdata[i];
+        Error *err = NULL;
+        DriveInfo *di;
+        Opts *o;
+
+        if (a->opt->id == OPT_DRIVE || a->opt->id == OPT_BLOCKDEV) {
+            o = parse_opts(a, NULL, false);
+        } else {
+            /* -hda..-hdd are IDE indexes 0..3, -cdrom is index 2. */
+            bool cd = a->opt->id == OPT_CDROM;
+            char idx[2] = { cd ? '2' : '0' + (a->opt->id - OPT_HDA), 0 };
+            o = opts_new();
+            opts_set(o, "file", a->arg);
+            opts_set(o, "index", idx);
+            opts_set(o, "media", cd ? "cdrom" : "disk");
+        }
+        loc_push_option(a->typed, a->arg);
+        di = a->opt->id == OPT_BLOCKDEV ? blockdev_new(o, &err)
+                                        : drive_new(o, IF_IDE, &err);
+        if (!di) {
+            fail(err);
+        }
+        g_ptr_array_add(c->drive_infos, di);
+        loc_pop();
+        opts_free(o);
+    }
+}
+
+static void check_orphaned_drives(VlConfig *c)
+{
+    Error *err = NULL;
+    DriveInfo *di = drive_check_orphaned(&err);
+
+    for (guint i = 0; di && i < c->drive_infos->len; i++) {
+        if (c->drive_infos->pdata[i] == di) {
+            const VlArg *a = c->drives->pdata[i];
+            loc_push_option(a->typed, a->arg);
+        }
+    }
+    if (di) {
+        fail(err);
+    }
+}
+
 static void create_devices(VlConfig *c)
 {
     for (guint i = 0; i < c->devices->len; i++) {
@@ -1228,6 +1293,7 @@ void kemu_init(int argc, char **argv)
         debugcon_chr = legacy_chardev("-debugcon", "debugcon", cfg.debugcon);
     }
     create_objects(&cfg);
+    create_drives(&cfg);
 
     ms = machine_create(mc, &err);
     if (!ms) {
@@ -1249,6 +1315,7 @@ void kemu_init(int argc, char **argv)
     create_mux_monitors(&cfg);
     create_debugcon(ms);
     create_devices(&cfg);
+    check_orphaned_drives(&cfg);
     if (ops->setup_post && !ops->setup_post(ms, &err)) {
         fail(err);
     }
