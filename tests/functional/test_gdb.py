@@ -157,7 +157,10 @@ class TestGdbGuest(KemuWithMonitor):
             [GDB, "-nx", "-batch", elf,
              "-ex", "set confirm off", "-ex", "set pagination off",
              "-ex", self.target(),
-             "-ex", "break compute",
+             # At the entry, not after the prologue: where gdb puts
+             # "break compute" depends on whether the code is in memory
+             # yet (QEMU's multiboot ROM copies it only once running).
+             "-ex", "break *compute",
              "-ex", "continue",
              "-ex", "bt",
              "-ex", "info registers rip",
