@@ -5,7 +5,7 @@ TestGdbMachine needs no guest code (qtest, -S): target remote, registers,
 memory, register writes seen by the monitor, threads, detach.
 TestGdbGuest debugs tests/guest/gdb-target under TCG (breakpoints,
 stepping, watchpoints, set var, Ctrl-C) and TestGdbLinux the Debian
-kernel; both skip until kemu has TCG."""
+kernel."""
 import os
 import re
 import shutil
