@@ -176,6 +176,16 @@ static bool cpu_handle_exception(CPUState *cpu, int *ret)
     if (excp < 0) {
         return false;
     }
+    if (unlikely(tcg_thread(cpu)->watch_replay) && excp != EXCP_DEBUG) {
+        if (excp < EXCP_INTERRUPT) {
+            /* the replayed insn faulted: no stop after it */
+            tcg_thread(cpu)->watch_replay = false;
+        } else if (cpu->cflags_next_tb == (uint32_t)-1) {
+            /* left before the replay block ran: run it next time */
+            cpu->cflags_next_tb = (tcg_curr_cflags(cpu) & ~CF_COUNT_MASK) |
+                                  CF_SINGLE_STEP | 1;
+        }
+    }
     if (excp == EXCP_YIELD && !yield_helps(cpu)) {
         /* Leaving would only take and drop the BQL in a tight loop,
          * starving the main loop (and its timers) of it. */
@@ -198,6 +208,13 @@ static bool cpu_handle_interrupt(CPUState *cpu, TranslationBlock **last_tb)
 {
     uint32_t req = __atomic_load_n(&cpu->interrupt_request, __ATOMIC_ACQUIRE);
 
+    if (unlikely(req) && (tcg_thread(cpu)->watch_replay ||
+                          tcg_stepping_masks_irqs(cpu))) {
+        /* A step (or a watchpoint's replay) runs the next guest insn,
+         * not an interrupt handler's first one. */
+        req &= ~(CPU_INTERRUPT_HARD | CPU_INTERRUPT_NMI | CPU_INTERRUPT_SMI |
+                 CPU_INTERRUPT_POLL);
+    }
     if (unlikely(req)) {
         if (req & CPU_INTERRUPT_EXITTB) {
             cpu_reset_interrupt(cpu, CPU_INTERRUPT_EXITTB);

@@ -16,6 +16,7 @@
 #include "util/log.h"
 #include "util/main-loop.h"
 #include "util/rcu.h"
+#include "exec/breakpoint.h"
 
 static inline unsigned tlb_index(uint64_t addr)
 {
@@ -259,6 +260,11 @@ void tlb_set_page(CPUState *cpu, uint64_t vaddr, hwaddr paddr, int prot,
     if (!write_flags && tb_page_has_code(ppage)) {
         write_flags |= TLB_NOTDIRTY;
     }
+    if (cpu_watchpoint_in_page(cpu, vpage)) {
+        /* every data access to the page is checked in the slow path */
+        read_flags |= TLB_WATCHPOINT;
+        write_flags |= TLB_WATCHPOINT;
+    }
     e = &d->table[tlb_index(vpage)];
     full = &d->full[tlb_index(vpage)];
     d->nb_used++;
@@ -377,6 +383,9 @@ static uint64_t ld_page(CPUState *cpu, uint64_t addr, unsigned size,
                                      ra);
     uint64_t val = 0;
 
+    if (type != MMU_INST_FETCH && (entry_cmp(e, type) & TLB_WATCHPOINT)) {
+        tcg_watchpoint_access(cpu, addr, size, BP_MEM_READ, ra);
+    }
     if (entry_cmp(e, type) & TLB_MMIO) {
         CPUTLBEntryFull *f = tlb_full(cpu, mmu_idx, addr);
         return io_read(f->phys | (addr & ~TARGET_PAGE_MASK), size);
@@ -412,6 +421,9 @@ static void st_page(CPUState *cpu, uint64_t addr, uint64_t val,
                                      mmu_idx, false, ra);
     uint64_t flags = entry_cmp(e, MMU_DATA_STORE) & TLB_FLAGS_MASK;
 
+    if (flags & TLB_WATCHPOINT) {
+        tcg_watchpoint_access(cpu, addr, size, BP_MEM_WRITE, ra);
+    }
     if (flags & TLB_MMIO) {
         CPUTLBEntryFull *f = tlb_full(cpu, mmu_idx, addr);
         io_write(f->phys | (addr & ~TARGET_PAGE_MASK), val, size);
@@ -534,6 +546,12 @@ static void *probe_common(CPUState *cpu, uint64_t addr, int size,
         return NULL;
     }
     flags = entry_cmp(e, access) & TLB_FLAGS_MASK;
+    if ((flags & TLB_WATCHPOINT) && !probe && access != MMU_INST_FETCH) {
+        /* a helper about to access the memory through the pointer */
+        tcg_watchpoint_access(cpu, addr, size > 0 ? size : 1,
+                              access == MMU_DATA_STORE ? BP_MEM_WRITE
+                                                       : BP_MEM_READ, ra);
+    }
     if (flags & TLB_MMIO) {
         return NULL;
     }

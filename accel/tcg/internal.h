@@ -67,6 +67,10 @@ typedef struct TCGCPUThread {
 
     /* statistics for "info jit": blocks entered from the loop */
     uint64_t tb_exec_lookups;
+
+    /* a watchpoint hit: its insn runs again, unwatched, as a block of
+     * its own ending in EXCP_DEBUG (tcg-debug.c) */
+    bool watch_replay;
 } TCGCPUThread;
 
 static inline TCGCPUThread *tcg_thread(CPUState *cpu)
@@ -194,6 +198,19 @@ void cpu_exec_end(CPUState *cpu);
 bool tcg_in_exclusive(void);
 /* -singlestep */
 void tcg_set_one_insn_per_tb(bool on);
+
+/* ---- guest debugging (tcg-debug.c) ---- */
+void tcg_debug_init(void);
+/* Called by a block at a breakpoint, after that insn's insn_start. */
+G_NORETURN void helper_tcg_breakpoint(void *env);
+/* gdb's single step with SSTEP_NOIRQ: no interrupt is taken. */
+bool tcg_stepping_masks_irqs(CPUState *cpu);
+/* EXCP_DEBUG reached the vCPU loop; BQL held. */
+void tcg_handle_debug_exit(CPUState *cpu);
+/* The slow path's check of an access to a TLB_WATCHPOINT page (flags
+ * BP_MEM_READ or BP_MEM_WRITE); on a hit it does not return. */
+void tcg_watchpoint_access(CPUState *cpu, uint64_t addr, unsigned size,
+                           int flags, uintptr_t ra);
 
 /* ---- DMA hook (code invalidation for device writes) ---- */
 void tcg_dma_write_hook(hwaddr addr, hwaddr len);

@@ -111,6 +111,7 @@ static bool tcg_init_machine(MachineState *ms, Error **errp)
                                               : TCG_DEFAULT_TB_SIZE);
     tb_tables_init();
     tcg_tlb_listener_init();
+    tcg_debug_init();
     ram_write_notify = tcg_dma_write_hook;
     return true;
 }

@@ -55,9 +55,8 @@ static void handle_exec_result(CPUState *cpu, int r)
         bql_lock();
         break;
     case EXCP_DEBUG:
-        /* Nobody debugs yet (no gdbstub): a breakpoint stop is a pause. */
-        kemu_log_mask(LOG_GUEST_ERROR, "vCPU %d: debug exception with no "
-                      "debugger attached\n", cpu->cpu_index);
+        /* a breakpoint, watchpoint or step: the VM stops for gdb */
+        tcg_handle_debug_exit(cpu);
         break;
     default:
         break;

@@ -11,6 +11,7 @@
  * block's start).
  */
 #include "accel/tcg/internal.h"
+#include "exec/breakpoint.h"
 #include "tcg/tcg-op.h"
 #include "util/log.h"
 #include "util/main-loop.h"
@@ -185,6 +186,23 @@ void translator_loop(CPUState *cpu, TranslationBlock *tb, int max_insns,
 
     ops->tb_start(db, cpu);
     for (;;) {
+        if (unlikely(cpu_breakpoint_in_range(cpu, db->pc_next, 1,
+                                             BP_GDB | BP_HW))) {
+            if (db->num_insns) {
+                /* the breakpoint's insn starts the next block */
+                db->is_jmp = DISAS_TOO_MANY;
+                break;
+            }
+            /* Stop before the insn. Its first byte counts as the
+             * block's, so that the block goes when that code changes. */
+            ops->insn_start(db, cpu);
+            db->num_insns++;
+            tcg_gen_call(helper_tcg_breakpoint, 0, NULL,
+                         tcgv_i64_temp(tcg_env()));
+            db->pc_next++;
+            db->is_jmp = DISAS_NORETURN;
+            break;
+        }
         ops->insn_start(db, cpu);
         db->num_insns++;
         ops->translate_insn(db, cpu);

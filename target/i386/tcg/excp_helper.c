@@ -140,7 +140,9 @@ void helper_debug(CPUX86State *env)
 {
     CPUState *cs = env_to_cpu(env);
 
-    cpu_restore_state(cs, GETPC());
+    /* Called by gen_eob with the guest state already past the insn: a
+     * restore would put eip back at the insn's start, and a step would
+     * never move on. */
     cs->exception_index = EXCP_DEBUG;
     cpu_loop_exit(cs);
 }

@@ -451,6 +451,11 @@ static void x86_init_disas_context(DisasContextBase *db, CPUState *cpu)
 
     s->env = cpu_env(cpu);
     s->flags = f;
+    if (tb->cflags & CF_SINGLE_STEP) {
+        /* gdb's step, or a watchpoint's replay: one insn, then
+         * EXCP_DEBUG (the hflag alone misses the replay) */
+        s->flags |= HF_SINGLESTEP;
+    }
     s->cs_base = tb->cs_base;
     s->cpl = (f & HF_CPL_MASK) >> HF_CPL_SHIFT;
     s->iopl = (f & HF_IOPL_MASK) >> HF_IOPL_SHIFT;
