@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Regenerates the seed corpus: gen-corpus.sh BUILD_DIR
+# Regenerates the qcow2 fuzz target's seeds (tests/fuzz/qcow2/):
+# qcow2-gen-corpus.sh BUILD_DIR (needs kemu-img and qemu-img/qemu-io)
 set -e
 build=${1:-build}
-out=$(cd "$(dirname "$0")" && pwd)/corpus
+out=$(cd "$(dirname "$0")" && pwd)/qcow2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
