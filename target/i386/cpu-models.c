@@ -223,9 +223,13 @@ static void load_qemu64(CPUX86State *env)
     env->features[FEAT_8000_0001_EDX] = CPUID_EXT2_SYSCALL | CPUID_EXT2_NX |
                                         CPUID_EXT2_LM;
     env->features[FEAT_8000_0001_ECX] = CPUID_EXT3_LAHF_LM;
-    env->features[FEAT_KVM] = CPUID_KVM_CLOCK | CPUID_KVM_NOPIODELAY |
-        CPUID_KVM_CLOCK2 | CPUID_KVM_ASYNCPF | CPUID_KVM_STEAL_TIME |
-        CPUID_KVM_PV_EOI | CPUID_KVM_CLOCK_STABLE;
+    /* QEMU adds the paravirt leaf only for KVM, so TCG does not warn
+     * about dropping it from every qemu64. */
+    if (!tcg_enabled()) {
+        env->features[FEAT_KVM] = CPUID_KVM_CLOCK | CPUID_KVM_NOPIODELAY |
+            CPUID_KVM_CLOCK2 | CPUID_KVM_ASYNCPF | CPUID_KVM_STEAL_TIME |
+            CPUID_KVM_PV_EOI | CPUID_KVM_CLOCK_STABLE;
+    }
     env->phys_bits = 40;
 }
 
@@ -562,8 +566,13 @@ bool x86_cpu_filter_features(X86CPU *cpu, const FeatureWordArray supported,
 {
     CPUX86State *env = &cpu->env;
     bool lost_any = false;
+    /* QEMU names the accelerator that says no: the host CPU via KVM, or
+     * the translator. */
+    const char *who = tcg_enabled() ? "TCG" : "host";
 
-    drop_dependent_features(env);
+    /* Unsupported bits are warned about before the dependency rules run,
+     * so that "+avx2" under TCG is reported rather than dropped quietly
+     * for lack of avx. */
     for (int w = 0; w < FEATURE_WORDS; w++) {
         uint32_t lost = env->features[w] & ~supported[w];
 
@@ -578,15 +587,16 @@ bool x86_cpu_filter_features(X86CPU *cpu, const FeatureWordArray supported,
                 lost_any = true;
                 if (cpu->check_cpuid || cpu->enforce_cpuid) {
                     g_autofree char *d = x86_feature_describe(w, b);
-                    warn_report("host doesn't support requested feature: %s",
-                                d);
+                    warn_report("%s doesn't support requested feature: %s",
+                                who, d);
                 }
             }
         }
     }
     drop_dependent_features(env);
     if (lost_any && cpu->enforce_cpuid) {
-        error_setg(errp, "Host doesn't support requested features");
+        error_setg(errp, "%s doesn't support requested features",
+                   tcg_enabled() ? "TCG" : "Host");
         return false;
     }
     return true;
@@ -777,6 +787,10 @@ void x86_cpu_list(FILE *f)
         fprintf(f, "%s\n", line->str);
     }
     fprintf(f, "\n");
+    /* QEMU's TCG offers svm; we offer neither svm nor vmx, say so. */
+    fprintf(f, "No nested virtualization: max and host never offer svm "
+               "or vmx, and under\nTCG they are dropped with a warning "
+               "(the translator has neither).\n");
     g_string_free(line, true);
     g_ptr_array_free(names, true);
 }

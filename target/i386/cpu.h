@@ -440,8 +440,12 @@ void x86_cpu_dump_state(CPUState *cs, GString *out, int flags);
 /* ---- kvm.c ("kvm") ---- */
 /*
  * Every feature bit the accelerator can give a guest (KVM_GET_SUPPORTED_
- * CPUID); false when no accelerator restricts features (qtest: all set).
+ * CPUID; under TCG x86_tcg_supported_features()); false when no accelerator restricts features (qtest: all set).
  */
 bool x86_accel_supported_features(FeatureWordArray out);
+
+/* ---- tcg/tcg-features.c ---- */
+/* The feature bits the TCG front end implements (what TCG supports). */
+void x86_tcg_supported_features(FeatureWordArray out);
 
 #endif

@@ -11,6 +11,7 @@
  */
 #include "accel/kvm/kvm-int.h"
 #include "target/i386/cpu.h"
+#include "sysemu/accel.h"
 #include "target/i386/kvm-filter.h"
 #include "target/i386/cpu-models.h"
 #include "hw/intc/apic.h"
@@ -50,6 +51,10 @@ static const struct kvm_cpuid_entry2 *supported_entry(uint32_t fn,
 
 bool x86_accel_supported_features(FeatureWordArray out)
 {
+    if (tcg_enabled()) {
+        x86_tcg_supported_features(out);
+        return true;
+    }
     if (!kvm_enabled() || !kvm_state || !get_supported_cpuid()) {
         return false;
     }

@@ -239,10 +239,16 @@ static void gen_shift(DisasContext *s, int kind)
         }
     }
     if (const_count && cimm == 0) {
-        /* no change, flags untouched; the operand is still read */
+        /* no change, flags untouched; the operand is still read, and a
+         * 32-bit register destination is still written, which clears
+         * bits 63:32 as every 32-bit register write does */
         if (op_is_mem(s, 0)) {
             a = tcg_temp_new_i64();
             gen_op_ld(s, 0, a);
+        } else if (bits == 32) {
+            a = tcg_temp_new_i64();
+            gen_op_ld(s, 0, a);
+            gen_op_st(s, 0, a);
         }
         return;
     }
@@ -506,11 +512,25 @@ static void gen_cmpxchg(DisasContext *s)
         tcg_gen_call(helper_atomic_cmpxchg, 0, T64(old), ENV(),
                      T64(gen_op_addr(s, 0)), T64(cmpv), T64(newv),
                      CI(oi_of(s, bits)));
-    } else {
+    } else if (op_is_mem(s, 0)) {
+        /* memory is written back even on a mismatch, as the bus sees */
         TCGv_i64 st = tcg_temp_new_i64();
         gen_op_ld(s, 0, old);
         tcg_gen_movcond_i64(TCG_COND_EQ, st, old, cmpv, newv, old);
         gen_op_st(s, 0, st);
+    } else {
+        /* a register destination is written only on a match: on a
+         * mismatch a 32-bit one keeps bits 63:32 too. Write, then put
+         * the whole 64-bit register back if the values differed. */
+        TCGv_i64 full = tcg_temp_new_i64();
+        bool high8;
+        int r = gpr_index(s->op[0].reg.value, &high8);
+
+        gen_op_ld(s, 0, old);
+        tcg_gen_mov_i64(full, cpu_regs[r]);
+        gen_op_st(s, 0, newv);
+        tcg_gen_movcond_i64(TCG_COND_EQ, cpu_regs[r], old, cmpv,
+                            cpu_regs[r], full);
     }
     /* rAX takes the old value only on a mismatch (a 32-bit write would
      * zero-extend RAX even when equal otherwise) */
