@@ -297,30 +297,32 @@ static void h_pshufd(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,
     memcpy(d, out, 16);
 }
 
-static void h_pshuflw(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,
-                      uint32_t imm)
+/* PSHUFLW and PSHUFHW differ only in which quadword of words they
+ * shuffle; the other one is copied through unchanged. */
+static void shuffle_words(X86XMMReg *d, X86XMMReg *s, uint32_t imm,
+                          int base)
 {
     uint16_t in[8], out[8];
-    (void)env;
     memcpy(in, s, 16);
     memcpy(out, in, 16);
     for (int i = 0; i < 4; i++) {
-        out[i] = in[(imm >> (2 * i)) & 3];
+        out[base + i] = in[base + ((imm >> (2 * i)) & 3)];
     }
     memcpy(d, out, 16);
+}
+
+static void h_pshuflw(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,
+                      uint32_t imm)
+{
+    (void)env;
+    shuffle_words(d, s, imm, 0);
 }
 
 static void h_pshufhw(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,
                       uint32_t imm)
 {
-    uint16_t in[8], out[8];
     (void)env;
-    memcpy(in, s, 16);
-    memcpy(out, in, 16);
-    for (int i = 0; i < 4; i++) {
-        out[4 + i] = in[4 + ((imm >> (2 * i)) & 3)];
-    }
-    memcpy(d, out, 16);
+    shuffle_words(d, s, imm, 4);
 }
 
 static void h_shufps(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,
