@@ -261,9 +261,8 @@ int img_info(int argc, char **argv)
     if (optind != argc - 1) {
         img_error_exit("Expecting one image file name");
     }
-    bool json = !strcmp(output, "json");
-    if (!json && strcmp(output, "human")) {
-        error_report("--output must be used with human or json as argument.");
+    bool json;
+    if (!img_parse_output(output, &json)) {
         return 1;
     }
     const char *filename = argv[optind];
@@ -355,9 +354,8 @@ int img_map(int argc, char **argv)
     if (optind != argc - 1) {
         img_error_exit("Expecting one image file name");
     }
-    bool json = !strcmp(output, "json");
-    if (!json && strcmp(output, "human")) {
-        error_report("--output must be used with human or json as argument.");
+    bool json;
+    if (!img_parse_output(output, &json)) {
         return 1;
     }
     BlockDriverState *bs = img_open(argv[optind], fmt, 0, force_share, false);

@@ -49,6 +49,20 @@ bool img_parse_cache(const char *mode, int *flags)
     return true;
 }
 
+/*
+ * Shared by every subcommand with --output, so that they all accept the
+ * same two words and reject anything else with the same message.
+ */
+bool img_parse_output(const char *output, bool *json)
+{
+    *json = !strcmp(output, "json");
+    if (!*json && strcmp(output, "human")) {
+        error_report("--output must be used with human or json as argument.");
+        return false;
+    }
+    return true;
+}
+
 void img_progress(double pct, bool enabled)
 {
     if (enabled) {
@@ -486,9 +500,8 @@ static int img_check(int argc, char **argv)
     if (optind != argc - 1) {
         img_error_exit("Expecting one image file name");
     }
-    bool json = !strcmp(output, "json");
-    if (!json && strcmp(output, "human")) {
-        error_report("--output must be used with human or json as argument.");
+    bool json;
+    if (!img_parse_output(output, &json)) {
         return 1;
     }
     if (!img_parse_cache(cache, &flags)) {

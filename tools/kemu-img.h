@@ -11,6 +11,7 @@ BlockDriverState *img_open(const char *filename, const char *fmt, int flags,
 /* "1.5 GiB" as qemu-img prints sizes. */
 char *img_size_str(uint64_t size);
 bool img_parse_cache(const char *mode, int *flags);
+bool img_parse_output(const char *output, bool *json);
 void img_progress(double pct, bool enabled);
 KEMU_NORETURN void img_error_exit(const char *fmt, ...) KEMU_PRINTF(1, 2);
 /* "?" or "help" given to -o: list the format's options. */
