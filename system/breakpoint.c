@@ -124,21 +124,38 @@ int cpu_breakpoint_remove(CPUState *cpu, vaddr pc, int flags)
     return ret;
 }
 
-void cpu_breakpoint_remove_all(CPUState *cpu, int flags)
+/*
+ * Drop every entry sharing a bit with flags from the vCPU's breakpoint or
+ * watchpoint table; table_off and flags_off locate the GArray in CPUDebug
+ * and the int flags in its element, so both tables share one loop.
+ */
+static void remove_all_flagged(CPUState *cpu, size_t table_off,
+                               size_t flags_off, int flags)
 {
     CPUDebug *d;
 
     g_mutex_lock(&debug_lock);
     d = cpu_debug(cpu, false);
-    for (guint i = 0; d && i < d->bps->len;) {
-        if (g_array_index(d->bps, Breakpoint, i).flags & flags) {
-            g_array_remove_index(d->bps, i);
-        } else {
-            i++;
+    if (d) {
+        GArray *a = *(GArray **)((char *)d + table_off);
+        guint esz = g_array_get_element_size(a);
+
+        for (guint i = 0; i < a->len;) {
+            if (*(const int *)(a->data + i * esz + flags_off) & flags) {
+                g_array_remove_index(a, i);
+            } else {
+                i++;
+            }
         }
     }
     g_mutex_unlock(&debug_lock);
     notify(cpu);
+}
+
+void cpu_breakpoint_remove_all(CPUState *cpu, int flags)
+{
+    remove_all_flagged(cpu, offsetof(CPUDebug, bps),
+                       offsetof(Breakpoint, flags), flags);
 }
 
 bool cpu_breakpoint_in_range(CPUState *cpu, vaddr pc, vaddr len, int flags)
@@ -220,19 +237,8 @@ int cpu_watchpoint_remove(CPUState *cpu, vaddr addr, vaddr len, int flags)
 
 void cpu_watchpoint_remove_all(CPUState *cpu, int flags)
 {
-    CPUDebug *d;
-
-    g_mutex_lock(&debug_lock);
-    d = cpu_debug(cpu, false);
-    for (guint i = 0; d && i < d->wps->len;) {
-        if (g_array_index(d->wps, Watchpoint, i).flags & flags) {
-            g_array_remove_index(d->wps, i);
-        } else {
-            i++;
-        }
-    }
-    g_mutex_unlock(&debug_lock);
-    notify(cpu);
+    remove_all_flagged(cpu, offsetof(CPUDebug, wps),
+                       offsetof(Watchpoint, flags), flags);
 }
 
 /* Do [a, a + alen) and [b, b + blen) overlap? Lengths are >= 1. */

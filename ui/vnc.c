@@ -153,7 +153,12 @@ static void vnc_send_update(VncClient *vc)
     vc->update_requested = false;
 }
 
-static void vnc_send_desktop_size(VncClient *vc)
+/*
+ * A framebuffer update holding only one pseudo-rectangle of the surface's
+ * size: the desktop-size change and the extended-key-event acknowledgement
+ * are both this message, differing only in the encoding.
+ */
+static void vnc_send_pseudo_rect(VncClient *vc, int32_t enc)
 {
     g_autoptr(GByteArray) b = g_byte_array_new();
 
@@ -164,8 +169,13 @@ static void vnc_send_desktop_size(VncClient *vc)
     vnc_put16(b, 0);
     vnc_put16(b, surf_w(vc->vd));
     vnc_put16(b, surf_h(vc->vd));
-    vnc_put32(b, (uint32_t)VNC_ENC_DESKTOPSIZE);
+    vnc_put32(b, (uint32_t)enc);
     vnc_write_bytes(vc, b);
+}
+
+static void vnc_send_desktop_size(VncClient *vc)
+{
+    vnc_send_pseudo_rect(vc, VNC_ENC_DESKTOPSIZE);
     vc->size_changed = false;
     vc->update_requested = false;
 }
@@ -463,16 +473,7 @@ static void vnc_set_encodings(VncClient *vc, const uint8_t *p, unsigned n)
     if (vc->has_ext_key) {
         /* Tell the client we take raw key codes: an empty update with
          * the pseudo-rectangle. */
-        g_autoptr(GByteArray) b = g_byte_array_new();
-        vnc_put8(b, 0);
-        vnc_put8(b, 0);
-        vnc_put16(b, 1);
-        vnc_put16(b, 0);
-        vnc_put16(b, 0);
-        vnc_put16(b, surf_w(vc->vd));
-        vnc_put16(b, surf_h(vc->vd));
-        vnc_put32(b, (uint32_t)VNC_ENC_EXT_KEY_EVENT);
-        vnc_write_bytes(vc, b);
+        vnc_send_pseudo_rect(vc, VNC_ENC_EXT_KEY_EVENT);
     }
 }
 

@@ -284,6 +284,23 @@ class QmpStream:
 PROMPT = "(qemu) "
 
 
+
+def qmp_unix(testcase, sock, timeout=30):
+    """A QmpStream on the unix socket sock, past capability negotiation and
+    closed at testcase cleanup. kemu runs with -qmp ...,wait=off, so the
+    socket may not exist yet: retry until timeout, failing the test then."""
+    s = socket.socket(socket.AF_UNIX)
+    deadline = time.monotonic() + timeout
+    while s.connect_ex(sock) != 0:
+        testcase.assertLess(time.monotonic(), deadline, "no QMP socket")
+        time.sleep(0.05)
+    s.settimeout(timeout)
+    qmp = QmpStream(s)
+    testcase.addCleanup(qmp.close)
+    qmp.ret("qmp_capabilities")
+    return qmp
+
+
 class Hmp:
     """HMP over any byte stream: a readable fd and a write(bytes)
     function. Output is read with a deadline (self.timeout seconds)."""

@@ -17,7 +17,7 @@ import time
 import unittest
 import zlib
 
-from kemu_test import QTest, QmpStream, run
+from kemu_test import QTest, QmpStream, run, qmp_unix
 
 FONT = "/usr/share/consolefonts/default8x16.psf.gz"
 
@@ -144,15 +144,7 @@ class DisplayCase(unittest.TestCase):
         sock = os.path.join(self.tmp, "qmp.sock")
         self.q = QTest(self.args + ["-qmp", f"unix:{sock},server=on,wait=off"])
         self.addCleanup(self.q.close)
-        s = socket.socket(socket.AF_UNIX)
-        deadline = time.monotonic() + 30
-        while s.connect_ex(sock) != 0:
-            self.assertLess(time.monotonic(), deadline, "no QMP socket")
-            time.sleep(0.05)
-        s.settimeout(30)
-        self.qmp = QmpStream(s)
-        self.addCleanup(self.qmp.close)
-        self.qmp.ret("qmp_capabilities")
+        self.qmp = qmp_unix(self, sock)
         self.shot = 0
 
     # ---- helpers ----

@@ -7,12 +7,11 @@ IntelliMouse wheel, remote mode."""
 
 import os
 import shutil
-import socket
 import tempfile
 import time
 import unittest
 
-from kemu_test import QTest, QmpStream
+from kemu_test import QTest, qmp_unix
 
 
 class InputCase(unittest.TestCase):
@@ -22,15 +21,7 @@ class InputCase(unittest.TestCase):
         sock = os.path.join(self.tmp, "qmp.sock")
         self.q = QTest(["-qmp", f"unix:{sock},server=on,wait=off"])
         self.addCleanup(self.q.close)
-        s = socket.socket(socket.AF_UNIX)
-        deadline = time.monotonic() + 30
-        while s.connect_ex(sock) != 0:
-            self.assertLess(time.monotonic(), deadline, "no QMP socket")
-            time.sleep(0.05)
-        s.settimeout(30)
-        self.qmp = QmpStream(s)
-        self.addCleanup(self.qmp.close)
-        self.qmp.ret("qmp_capabilities")
+        self.qmp = qmp_unix(self, sock)
 
     def hmp(self, line):
         return self.qmp.ret("human-monitor-command", {"command-line": line})

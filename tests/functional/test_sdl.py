@@ -8,14 +8,13 @@ import ctypes
 import ctypes.util
 import os
 import shutil
-import socket
 import struct
 import subprocess
 import tempfile
 import time
 import unittest
 
-from kemu_test import QTest, QmpStream, run
+from kemu_test import QTest, run, qmp_unix
 from test_display import read_ppm
 
 TOOLS = [t for t in ("Xvfb", "xwd", "xdotool") if not shutil.which(t)]
@@ -115,15 +114,7 @@ class TestSdl(unittest.TestCase):
         self.q = QTest(["-vga", "std", "-display", "sdl", "-name", "sdltest",
                         "-qmp", f"unix:{sock},server=on,wait=off"])
         self.addCleanup(self.q.close)
-        s = socket.socket(socket.AF_UNIX)
-        deadline = time.monotonic() + 30
-        while s.connect_ex(sock) != 0:
-            self.assertLess(time.monotonic(), deadline, "no QMP socket")
-            time.sleep(0.05)
-        s.settimeout(30)
-        self.qmp = QmpStream(s)
-        self.addCleanup(self.qmp.close)
-        self.qmp.ret("qmp_capabilities")
+        self.qmp = qmp_unix(self, sock)
         self.q.outb(0x3d4, 0x0a)            # the blinking cursor off
         self.q.outb(0x3d5, 0x20)
         self.win = self.wait_window()

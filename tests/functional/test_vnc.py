@@ -22,7 +22,7 @@ import time
 import unittest
 import zlib
 
-from kemu_test import QTest, QmpStream
+from kemu_test import QTest, qmp_unix
 from test_display import read_png, read_ppm
 
 HAVE_GVNC = shutil.which("gvnccapture") is not None
@@ -270,15 +270,7 @@ class VncCase(unittest.TestCase):
                         "-vnc", f"127.0.0.1:{self.display}{self.vnc_opts}",
                         "-qmp", f"unix:{sock},server=on,wait=off"])
         self.addCleanup(self.q.close)
-        s = socket.socket(socket.AF_UNIX)
-        deadline = time.monotonic() + 30
-        while s.connect_ex(sock) != 0:
-            self.assertLess(time.monotonic(), deadline, "no QMP socket")
-            time.sleep(0.05)
-        s.settimeout(30)
-        self.qmp = QmpStream(s)
-        self.addCleanup(self.qmp.close)
-        self.qmp.ret("qmp_capabilities")
+        self.qmp = qmp_unix(self, sock)
         # The text cursor blinks: off, so pictures are stable.
         self.q.outb(0x3d4, 0x0a)
         self.q.outb(0x3d5, 0x20)
