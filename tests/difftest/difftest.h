@@ -64,4 +64,24 @@ static inline void diff_fill_mem(uint8_t *mem, uint64_t seed)
     }
 }
 
+/* Generated glue: runs fn with the callee-saved registers preserved. */
+void diff_call(void (*fn)(void));
+
+/* One case, the same on both sides: load its state, run it, collect the
+ * result. The runner includes a memcpy (libc on the host, the guest
+ * runtime's in the guest). */
+static inline void diff_run_case(DiffState *st, const DiffCase *c,
+                                 DiffResult *r)
+{
+    memcpy(st->in, c->in, sizeof(st->in));
+    st->in_flags = c->in_flags;
+    st->vector = ~0ULL;
+    diff_fill_mem(st->mem, c->mem_seed);
+    diff_call(c->fn);
+    memcpy(r->regs, st->out, sizeof(r->regs));
+    r->flags = st->out_flags;
+    r->vector = st->vector;
+    memcpy(r->mem, st->mem, sizeof(r->mem));
+}
+
 #endif

@@ -9,8 +9,6 @@
 #include "guest.h"
 #include "difftest.h"
 
-void diff_call(void (*fn)(void));
-
 static DiffState *const st = (DiffState *)DIFF_STATE_ADDR;
 
 static void on_exception(struct frame *f)
@@ -41,15 +39,7 @@ void guest_main(void)
         const DiffCase *c = &diff_cases[i];
         DiffResult r;
 
-        memcpy(st->in, c->in, sizeof(st->in));
-        st->in_flags = c->in_flags;
-        st->vector = ~0ULL;
-        diff_fill_mem(st->mem, c->mem_seed);
-        diff_call(c->fn);
-        memcpy(r.regs, st->out, sizeof(r.regs));
-        r.flags = st->out_flags;
-        r.vector = st->vector;
-        memcpy(r.mem, st->mem, sizeof(r.mem));
+        diff_run_case(st, c, &r);
         emit(&r, sizeof(r));
     }
     printf("difftest: %u cases run\n", diff_case_count);

@@ -16,8 +16,6 @@
 #include <ucontext.h>
 #include "difftest.h"
 
-void diff_call(void (*fn)(void));
-
 static DiffState *st;
 
 _Static_assert(offsetof(DiffState, mem) == 320, "gen.py knows this offset");
@@ -67,15 +65,7 @@ int main(void)
         const DiffCase *c = &diff_cases[i];
         DiffResult r;
 
-        memcpy(st->in, c->in, sizeof(st->in));
-        st->in_flags = c->in_flags;
-        st->vector = ~0ULL;
-        diff_fill_mem(st->mem, c->mem_seed);
-        diff_call(c->fn);
-        memcpy(r.regs, st->out, sizeof(r.regs));
-        r.flags = st->out_flags;
-        r.vector = st->vector;
-        memcpy(r.mem, st->mem, sizeof(r.mem));
+        diff_run_case(st, c, &r);
         fwrite(&r, sizeof(r), 1, stdout);
     }
     return fflush(stdout) ? 1 : 0;
