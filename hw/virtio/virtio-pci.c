@@ -812,6 +812,12 @@ static bool vp_realize(PCIDevice *pd, Error **errp)
     if (!p->modern) {
         vdev->host_features &= ~(1ull << VIRTIO_F_VERSION_1);
     }
+    if (!p->event_idx) {
+        vdev->host_features &= ~(1ull << VIRTIO_RING_F_EVENT_IDX);
+    }
+    if (!p->indirect_desc) {
+        vdev->host_features &= ~(1ull << VIRTIO_RING_F_INDIRECT_DESC);
+    }
 
     pci_set_word(pd->config + PCI_VENDOR_ID, VIRTIO_PCI_VENDOR_ID);
     pci_set_word(pd->config + PCI_DEVICE_ID, p->legacy ?
@@ -997,6 +1003,8 @@ static const Property vp_props[] = {
     DEFINE_PROP_BOOL("ioeventfd", VirtIOPCIProxy, ioeventfd, true),
     DEFINE_PROP_ON_OFF_AUTO("x-irqfd", VirtIOPCIProxy, irqfd,
                             ON_OFF_AUTO_AUTO),
+    DEFINE_PROP_BOOL("event_idx", VirtIOPCIProxy, event_idx, true),
+    DEFINE_PROP_BOOL("indirect_desc", VirtIOPCIProxy, indirect_desc, true),
     DEFINE_PROP_END,
 };
 

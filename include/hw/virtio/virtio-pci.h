@@ -44,6 +44,7 @@ struct VirtIOPCIProxy {
     uint32_t nvectors;          /* "vectors" */
     bool ioeventfd;
     int irqfd;                  /* OnOffAuto "x-irqfd": auto = under KVM */
+    bool event_idx, indirect_desc;  /* ring features offered */
 
     bool legacy, modern;        /* what realize decided */
     MemoryRegion legacy_io;
