@@ -241,6 +241,22 @@ static unsigned uring_in_flight(BlockAio *a)
 #endif
 }
 
+int block_aio_get_fds(int *fds, int max)
+{
+    BlockAio *a = aio_get();
+    int n = 0;
+
+    if (n < max) {
+        fds[n++] = thread_pool_fd(a->pool);
+    }
+#ifdef CONFIG_LIBURING
+    if (n < max && ring_get(a)) {
+        fds[n++] = a->ring_efd;
+    }
+#endif
+    return n;
+}
+
 bool block_aio_busy(void)
 {
     BlockAio *a = aio_get();
@@ -271,7 +287,9 @@ bool block_aio_poll(bool blocking)
         }
     }
 #ifdef CONFIG_LIBURING
-    if (a->ring_ok && a->ring_in_flight) {
+    /* Even with nothing in flight: a stale eventfd count would keep a
+     * main loop watching it awake. */
+    if (a->ring_ok) {
         ring_reap(a);
     }
 #endif

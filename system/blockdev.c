@@ -6,6 +6,7 @@
  * Option names, defaults and error messages follow QEMU 7.2.
  */
 #include "sysemu/blockdev.h"
+#include "sysemu/block-backend.h"
 #include "util/main-loop.h"
 #include <limits.h>
 
@@ -72,6 +73,8 @@ void drive_foreach(void (*fn)(DriveInfo *di, void *opaque), void *opaque)
 
 void drive_close_all(void)
 {
+    /* Requests in flight point into these nodes: let them finish. */
+    blk_drain_all();
     for (guint i = 0; drives && i < drives->len; i++) {
         DriveInfo *di = drives->pdata[i];
         if (di->bs) {

@@ -28,6 +28,10 @@ int block_aio_uring_fsync(int fd);
 /* One round: runs ready coroutines and completions; waits for one
  * event first when blocking. Returns true if anything ran. */
 bool block_aio_poll(bool blocking);
+/* The eventfds that turn readable when a completion waits (worker pool,
+ * io_uring), for a main loop to watch; sets up the ring. Returns how many
+ * (at most max) were stored in fds. */
+int block_aio_get_fds(int *fds, int max);
 /* Work submitted or coroutines woken and not run yet. */
 bool block_aio_busy(void);
 

@@ -17,6 +17,7 @@ typedef enum RunState {
     RUN_STATE_INTERNAL_ERROR, /* accelerator failure */
     RUN_STATE_GUEST_PANICKED,
     RUN_STATE_DEBUG,          /* stopped by the gdbstub (later) */
+    RUN_STATE_IO_ERROR,       /* a drive's werror/rerror=stop stopped it */
     RUN_STATE__MAX
 } RunState;
 
