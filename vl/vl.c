@@ -19,6 +19,7 @@
 #include "monitor/monitor.h"
 #include "sysemu/accel.h"
 #include "sysemu/blockdev.h"
+#include "hw/virtio/virtio-blk.h"
 #include "accel/tcg/tcg-accel.h"
 #include "sysemu/qtest.h"
 #include "sysemu/runstate.h"
@@ -1071,6 +1072,16 @@ static void check_orphaned_drives(VlConfig *c)
     }
 }
 
+/* -drive if=virtio: devices after the user's -device, as in QEMU. */
+static void create_virtio_drives(void)
+{
+    Error *err = NULL;
+
+    if (!virtio_blk_create_for_drives(&err)) {
+        fail(err);
+    }
+}
+
 static void create_devices(VlConfig *c)
 {
     for (guint i = 0; i < c->devices->len; i++) {
@@ -1315,6 +1326,7 @@ void kemu_init(int argc, char **argv)
     create_mux_monitors(&cfg);
     create_debugcon(ms);
     create_devices(&cfg);
+    create_virtio_drives();
     check_orphaned_drives(&cfg);
     if (ops->setup_post && !ops->setup_post(ms, &err)) {
         fail(err);
