@@ -8,13 +8,15 @@ and under Linux by test_virtio_blk_linux.py."""
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kemu_test import PROG, binary, run  # noqa: E402
+from kemu_test import PROG, QTest, binary, run  # noqa: E402
 
 QEMU = shutil.which("qemu-system-x86_64")
 QT = ["-accel", "qtest", "-display", "none", "-nodefaults"]
@@ -127,6 +129,169 @@ class VirtioBlkCmdline(unittest.TestCase):
             capture_output=True, text=True, timeout=60).stdout
         self.assertIn('dev: virtio-blk-pci, id "vd"', out)
         self.assertIn('serial = "abc"', out)
+
+
+# A minimal modern virtio driver over the qtest protocol, enough for one
+# request on queue 0 (the C qtest tests the device in depth).
+SLOT, BAR4, DESC, AVAIL, USED = 4, 0xe0000000, 0x100000, 0x101000, 0x102000
+HDR, DATA, STATUS = 0x110000, 0x120000, 0x111000
+
+
+class MiniDriver:
+    def __init__(self, q):
+        self.q = q
+        self.avail = 0
+
+    def cfg_write(self, off, val, size):
+        self.q.ok(f"outl 0xcf8 {0x80000000 | (SLOT << 11) | off:#x}")
+        self.q.ok(f"out{'wl'[size == 4]} 0xcfc {val:#x}")
+
+    def w(self, off, val, size):
+        self.q.ok(f"write{ {1: 'b', 2: 'w', 4: 'l'}[size]} "
+                  f"{BAR4 + off:#x} {val:#x}")
+
+    def setup(self):
+        self.cfg_write(0x20, BAR4, 4)
+        self.cfg_write(0x24, 0, 4)
+        self.cfg_write(0x04, 6, 2)
+        self.w(0x14, 0, 1)
+        self.w(0x14, 3, 1)
+        self.w(0x08, 1, 4)
+        self.w(0x0c, 1, 4)              # VERSION_1
+        self.w(0x14, 0xb, 1)
+        self.w(0x18, 16, 2)
+        for off, addr in ((0x20, DESC), (0x28, AVAIL), (0x30, USED)):
+            self.w(off, addr, 4)
+            self.w(off + 4, 0, 4)
+        self.w(0x1c, 1, 2)
+        self.w(0x14, 0xf, 1)
+
+    def desc(self, i, addr, length, flags, nxt):
+        self.q.ok(f"writeq {DESC + 16 * i:#x} {addr:#x}")
+        self.q.ok(f"writel {DESC + 16 * i + 8:#x} {length:#x}")
+        self.q.ok(f"writew {DESC + 16 * i + 12:#x} {flags:#x}")
+        self.q.ok(f"writew {DESC + 16 * i + 14:#x} {nxt:#x}")
+
+    def write_request(self, sector, data):
+        self.q.ok(f"writel {HDR:#x} 1")
+        self.q.ok(f"writeq {HDR + 8:#x} {sector:#x}")
+        self.q.ok(f"write {DATA:#x} {len(data)} 0x{data.hex()}")
+        self.q.ok(f"writeb {STATUS:#x} 0xee")
+        self.desc(0, HDR, 16, 1, 1)
+        self.desc(1, DATA, len(data), 1, 2)
+        self.desc(2, STATUS, 1, 2, 0)
+        self.q.ok(f"writew {AVAIL + 4 + 2 * (self.avail % 16):#x} 0")
+        self.avail += 1
+        self.q.ok(f"writew {AVAIL + 2:#x} {self.avail:#x}")
+        self.q.ok(f"writew {BAR4 + 0x3000:#x} 0")
+
+    def used_idx(self):
+        return int(self.q.ok(f"readw {USED + 2:#x}"), 0)
+
+    def status(self):
+        return int(self.q.ok(f"readb {STATUS:#x}"), 0)
+
+
+class VirtioBlkWerror(unittest.TestCase):
+    """A write the host refuses (beyond the file size limit kemu runs
+    under: EFBIG) with werror=report completes with IOERR; with
+    werror=stop the VM stops with the request kept, and once the limit
+    is lifted `cont` retries it and the data reaches the image."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.raw = os.path.join(self.tmp.name, "t.img")
+        with open(self.raw, "wb") as f:
+            f.truncate(8 << 20)
+        self.wrapper = os.path.join(self.tmp.name, "limited")
+        with open(self.wrapper, "w") as f:
+            # An ignored SIGXFSZ stays ignored across exec: writes past
+            # the limit fail with EFBIG instead of killing kemu.
+            f.write("#!/bin/sh\ntrap '' XFSZ\n"
+                    f"exec prlimit --fsize=1048576:unlimited {binary()} \"$@\"\n")
+        os.chmod(self.wrapper, 0o755)
+        self.mon = os.path.join(self.tmp.name, "mon.sock")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def start(self, werror):
+        old = os.environ.get("KEMU_BINARY")
+        os.environ["KEMU_BINARY"] = self.wrapper
+        try:
+            return QTest(["-drive", f"file={self.raw},format=raw,if=none,"
+                          f"id=d0,werror={werror},cache=writeback",
+                          "-device", f"virtio-blk-pci,drive=d0,"
+                          f"addr={SLOT:02x}.0",
+                          "-monitor", f"unix:{self.mon},server=on,wait=off"])
+        finally:
+            if old is None:
+                del os.environ["KEMU_BINARY"]
+            else:
+                os.environ["KEMU_BINARY"] = old
+
+    def hmp(self, line):
+        s = socket.socket(socket.AF_UNIX)
+        s.settimeout(30)
+        s.connect(self.mon)
+        out = b""
+        try:
+            for cmd in (None, line):
+                if cmd:
+                    s.sendall(cmd.encode() + b"\n")
+                while not out.endswith(b"(qemu) "):
+                    chunk = s.recv(4096)
+                    if not chunk:
+                        break
+                    out += chunk
+                if cmd:
+                    return out.decode(errors="replace")
+                out = b""
+        finally:
+            s.close()
+
+    def wait(self, cond, what):
+        deadline = time.monotonic() + 20
+        while not cond():
+            self.assertLess(time.monotonic(), deadline, what)
+            time.sleep(0.02)
+
+    def test_report(self):
+        q = self.start("report")
+        try:
+            d = MiniDriver(q)
+            d.setup()
+            d.write_request(0, b"\x11" * 512)          # inside the limit
+            self.wait(lambda: d.used_idx() == 1, "first write")
+            self.assertEqual(d.status(), 0)
+            d.write_request(4096, b"\x22" * 512)       # at 2 MiB: EFBIG
+            self.wait(lambda: d.used_idx() == 2, "second write")
+            self.assertEqual(d.status(), 1)
+            self.assertIn("VM status: running", self.hmp("info status"))
+        finally:
+            q.close()
+
+    def test_stop_and_retry(self):
+        q = self.start("stop")
+        try:
+            d = MiniDriver(q)
+            d.setup()
+            d.write_request(4096, b"\x33" * 512)
+            self.wait(lambda: "paused (io-error)" in self.hmp("info status"),
+                      "the VM did not stop")
+            self.assertEqual(d.used_idx(), 0)
+            self.assertEqual(d.status(), 0xee)
+            subprocess.run(["prlimit", "--pid", str(q.proc.pid),
+                            "--fsize=unlimited:unlimited"], check=True)
+            self.hmp("cont")
+            self.wait(lambda: d.used_idx() == 1, "the retry did not complete")
+            self.assertEqual(d.status(), 0)
+            self.assertIn("VM status: running", self.hmp("info status"))
+        finally:
+            q.close()
+        with open(self.raw, "rb") as f:
+            f.seek(4096 * 512)
+            self.assertEqual(f.read(512), b"\x33" * 512)
 
 
 if __name__ == "__main__":
