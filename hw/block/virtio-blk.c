@@ -17,6 +17,7 @@
 #include "hw/boards.h"
 #include "sysemu/block-backend.h"
 #include "util/log.h"
+#include "util/opts.h"
 
 /* Feature bits (5.2.3). */
 #define VIRTIO_BLK_F_SIZE_MAX       1
@@ -67,6 +68,7 @@
 #define CFG_WZ_MAY_UNMAP    56
 #define CFG_SIZE            60
 
+#define TYPE_VIRTIO_BLK_DEVICE "virtio-blk-device"
 #define SECTOR_SIZE         512
 #define HDR_SIZE            16
 #define NUM_QUEUES_AUTO     UINT16_MAX
@@ -86,6 +88,9 @@ typedef struct VirtIOBlkPCI {
     uint64_t min_io_size, opt_io_size;
     uint32_t max_discard_sectors, max_write_zeroes_sectors;
 
+    /* The backend hangs off this child, as in QEMU, so the monitor shows
+     * .../virtio-backend as the drive's device. */
+    DeviceState *backend_dev;
     BlockBackend *blk;
     GQueue retry;           /* failed requests kept for `cont` (werror=stop) */
     unsigned inflight;
@@ -596,8 +601,14 @@ static bool vblk_realize(VirtIOPCIProxy *proxy, Error **errp)
         error_setg(errp, "Device needs media, but drive is empty");
         return false;
     }
-    s->blk = blk_attach(di, DEVICE(s), errp);
+    s->backend_dev = DEVICE(object_new(TYPE_VIRTIO_BLK_DEVICE));
+    object_property_add_child(OBJECT(s), "virtio-backend",
+                              OBJECT(s->backend_dev), &error_abort);
+    object_unref(s->backend_dev);
+    s->blk = blk_attach(di, s->backend_dev, errp);
     if (!s->blk) {
+        object_unparent(OBJECT(s->backend_dev));
+        s->backend_dev = NULL;
         return false;
     }
     blk_set_dev_ops(s->blk, &vblk_dev_ops, s);
@@ -622,6 +633,10 @@ static void vblk_unrealize(VirtIOPCIProxy *proxy)
         blk_set_dev_ops(s->blk, NULL, NULL);
         blk_detach(s->blk);
         s->blk = NULL;
+    }
+    if (s->backend_dev) {
+        object_unparent(OBJECT(s->backend_dev));
+        s->backend_dev = NULL;
     }
     virtio_cleanup(&proxy->vdev);
 }
@@ -674,7 +689,22 @@ static void vblk_class_init(ObjectClass *oc, void *data)
     device_class_set_props(dc, vblk_props);
 }
 
+static void vblk_backend_class_init(ObjectClass *oc, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+
+    dc->desc = "virtio block device (the backend's owner)";
+    dc->busless = true;
+}
+
 static const TypeInfo vblk_types[] = {
+    {
+        .name = TYPE_VIRTIO_BLK_DEVICE,
+        .parent = TYPE_DEVICE,
+        .instance_size = sizeof(DeviceState),
+        .class_size = sizeof(DeviceClass),
+        .class_init = vblk_backend_class_init,
+    },
     {
         .name = TYPE_VIRTIO_BLK_PCI,
         .parent = TYPE_VIRTIO_PCI,
@@ -710,10 +740,13 @@ bool virtio_blk_create_for_drives(Error **errp)
     drive_foreach(collect_virtio_drive, drives);
     for (guint i = 0; ok && i < drives->len; i++) {
         DriveInfo *di = drives->pdata[i];
-        DeviceState *dev = qdev_new(TYPE_VIRTIO_BLK_PCI);
+        Opts *o = opts_new();
 
-        qdev_prop_set_string(dev, "drive", di->id);
-        ok = qdev_realize_and_unref(dev, BUS(bus), errp);
+        /* Exactly what -device would do, peripheral-anon included. */
+        opts_set(o, "driver", TYPE_VIRTIO_BLK_PCI);
+        opts_set(o, "drive", di->id);
+        ok = qdev_device_add(o, errp) != NULL;
+        opts_free(o);
     }
     g_ptr_array_free(drives, true);
     return ok;
