@@ -114,6 +114,25 @@ class VirtioBlkCmdline(unittest.TestCase):
                                      "-display", "none", "-S"] + args)
             self.assertEqual(mine, theirs)
 
+    def attached(self, cmd):
+        out = subprocess.run(cmd + ["-monitor", "stdio"],
+                             input="info block\nquit\n", capture_output=True,
+                             text=True, timeout=60).stdout
+        return re.findall(r"Attached to:\s+(\S+)", out)
+
+    def test_info_block(self):
+        args = ["-drive", f"file={self.raw},format=raw,if=virtio,readonly=on",
+                "-drive", f"file={self.raw},format=raw,if=none,id=x,"
+                "readonly=on", "-device", "virtio-blk-pci,drive=x,id=vd"]
+        mine = self.attached([binary()] + QT + ["-M", "pc"] + args)
+        self.assertEqual(sorted(mine), [
+            "/machine/peripheral-anon/device[0]/virtio-backend",
+            "/machine/peripheral/vd/virtio-backend"])
+        if QEMU:
+            theirs = self.attached([QEMU, "-M", "pc", "-nodefaults",
+                                    "-display", "none", "-S"] + args)
+            self.assertEqual(sorted(mine), sorted(theirs))
+
     def test_help_and_qtree(self):
         r = run(["-device", "virtio-blk-pci,help"])
         self.assertEqual(r.status, 0, r)
