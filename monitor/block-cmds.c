@@ -1125,7 +1125,40 @@ static void hmp_drive_del(Monitor *mon, const HmpArgs *a)
     drive_info_free(di);
 }
 
-/* blockdev-add's arguments as -blockdev's dotted options. */
+/* The JSON type blockdev-add wants for a member (by its last name). */
+static const char *member_json_type(const char *name)
+{
+    static const char *const bools[] = {
+        "read-only", "auto-read-only", "force-share", "direct", "no-flush",
+        "read-zeroes",
+    };
+    static const char *const ints[] = { "size", "latency-ns" };
+
+    for (size_t i = 0; i < ARRAY_SIZE(bools); i++) {
+        if (!strcmp(name, bools[i])) {
+            return "boolean";
+        }
+    }
+    static const char *const strs[] = {
+        "driver", "node-name", "discard", "filename", "locking", "aio",
+        "detect-zeroes", "file", "backing",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(ints); i++) {
+        if (!strcmp(name, ints[i])) {
+            return "integer";
+        }
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(strs); i++) {
+        if (!strcmp(name, strs[i])) {
+            return "string";
+        }
+    }
+    return NULL;    /* unknown: -blockdev's parser says it is unexpected */
+}
+
+/* blockdev-add's arguments as -blockdev's dotted options, each scalar
+ * checked against the type QMP gives it (a string "on" is no bool). */
 static bool flatten(Opts *o, const char *prefix, JsonObject *obj,
                     Error **errp)
 {
@@ -1137,30 +1170,44 @@ static bool flatten(Opts *o, const char *prefix, JsonObject *obj,
         g_autofree char *key = prefix ? g_strdup_printf("%s.%s", prefix,
                                                         name)
                                       : g_strdup(name);
+        const char *want = member_json_type(name);
+        g_autofree char *v = NULL;
+
         if (JSON_NODE_HOLDS_OBJECT(n)) {
             if (!flatten(o, key, json_node_get_object(n), errp)) {
                 return false;
             }
-        } else if (JSON_NODE_HOLDS_NULL(n)) {
+            continue;
+        }
+        if (JSON_NODE_HOLDS_NULL(n)) {
             opts_set(o, key, "");
-        } else if (JSON_NODE_HOLDS_VALUE(n)) {
+            continue;
+        }
+        if (JSON_NODE_HOLDS_VALUE(n)) {
             GType t = json_node_get_value_type(n);
-            g_autofree char *v = NULL;
-            if (t == G_TYPE_BOOLEAN) {
+            if (!want) {
+                v = g_strdup("?");
+            } else if (t == G_TYPE_BOOLEAN && !strcmp(want, "boolean")) {
                 v = g_strdup(json_node_get_boolean(n) ? "on" : "off");
-            } else if (t == G_TYPE_INT64) {
+            } else if (t == G_TYPE_INT64 && !strcmp(want, "integer")) {
+                if (json_node_get_int(n) < 0) {
+                    error_setg(errp, "Parameter '%s' expects uint64", key);
+                    return false;
+                }
                 v = g_strdup_printf("%" PRId64, json_node_get_int(n));
-            } else if (t == G_TYPE_STRING) {
+            } else if (t == G_TYPE_STRING && !strcmp(want, "string")) {
                 v = g_strdup(json_node_get_string(n));
-            } else {
-                error_setg(errp, "Invalid parameter type for '%s'", key);
-                return false;
             }
-            opts_set(o, key, v);
-        } else {
-            error_setg(errp, "Invalid parameter type for '%s'", key);
+        }
+        if (!v && !want) {
+            v = g_strdup("?");
+        }
+        if (!v) {
+            error_setg(errp, "Invalid parameter type for '%s', expected: %s",
+                       key, want);
             return false;
         }
+        opts_set(o, key, v);
     }
     return true;
 }

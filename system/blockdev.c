@@ -571,6 +571,11 @@ DriveInfo *blockdev_new(Opts *opts, Error **errp)
         error_setg(errp, "Duplicate nodes with node-name='%s'", node);
         return NULL;
     }
+    /* QEMU keeps node names in 32 bytes. */
+    if (strlen(node) >= 32) {
+        error_setg(errp, "Node name too long");
+        return NULL;
+    }
     s = opts_first_unused(opts);
     if (s) {
         error_setg(errp, "Parameter '%s' is unexpected", s);

@@ -294,6 +294,83 @@ class BlockMonitor(unittest.TestCase):
                 self.assertEqual(a, b)
         self.assertEqual(my_sizes, their_sizes)
 
+    def test_hostile(self):
+        """Wrong types, huge numbers, odd names and deep or strange
+        blockdev-add trees give errors; the monitor keeps answering."""
+        self.img.make()
+        p = self.img.path
+        q = test_qmp.Qmp(binary(), self.img.args())
+        try:
+            q.cmd("qmp_capabilities")
+            deep = {"driver": "file", "filename": p("b.raw")}
+            for _ in range(200):
+                deep = {"driver": "raw", "file": deep}
+            bad = [
+                ("blockdev-add", {"driver": 1}),
+                ("blockdev-add", {"driver": "raw", "node-name": "x",
+                                  "file": "d0"}),
+                ("blockdev-add", {"driver": "raw", "node-name": "x",
+                                  "file": ["a"]}),
+                ("blockdev-add", {"driver": "raw", "node-name": "x",
+                                  "file": {"driver": "file",
+                                           "filename": 1.5}}),
+                ("blockdev-add", {"driver": "null-co", "node-name": "x",
+                                  "size": -1}),
+                ("blockdev-add", {"driver": "null-co", "node-name": "9x"}),
+                ("blockdev-add", {"driver": "null-co", "node-name": ""}),
+                ("blockdev-add", {"driver": "null-co",
+                                  "node-name": "x" * 5000}),
+                ("blockdev-add", {"driver": "null-co", "node-name": "x",
+                                  "read-only": "yes"}),
+                ("blockdev-add", dict(deep, **{"node-name": "x"})),
+                ("blockdev-add", {"driver": "file", "node-name": "x",
+                                  "filename": "/dev/null/x"}),
+                ("blockdev-del", {"node-name": 1}),
+                ("blockdev-del", {}),
+                ("block_resize", {"device": "d1", "size": "1G"}),
+                ("block_resize", {"device": "d1", "size": 1 << 62}),
+                ("block_resize", {"device": "d1", "size": -(1 << 63)}),
+                ("block_resize", {"device": "d1"}),
+                ("eject", {"device": 1}),
+                ("eject", {"device": "d1", "force": "yes"}),
+                ("eject", {"device": "d1", "bogus": True}),
+                ("blockdev-change-medium", {"device": "d1"}),
+                ("blockdev-change-medium", {"device": "d1",
+                                            "filename": p("c.raw"),
+                                            "read-only-mode": "maybe"}),
+                ("blockdev-change-medium", {"device": "d1",
+                                            "filename": "",
+                                            "format": "raw"}),
+                ("query-blockstats", {"query-nodes": "yes"}),
+                ("query-named-block-nodes", {"flat": 0}),
+                ("query-block", {"x": 1}),
+            ]
+            for name, args in bad:
+                with self.subTest(name=name, args=str(args)[:80]):
+                    r = q.cmd(name, args)
+                    self.assertIn("error", r)
+            for line in ["block_resize d1 -5", "block_resize d1 1E",
+                         "block_resize d1 99999999999999999999",
+                         "block_resize d1 abc", "drive_add 0 ,,,,",
+                         "drive_add 0 if=none,id=,file=",
+                         "drive_add 0 if=none,file=" + p("b.raw") +
+                         ",format=qcow2",
+                         "drive_add 0 if=none,cache=bogus",
+                         "drive_add 0 " + "a=b," * 2000,
+                         "drive_del", "drive_del " + "y" * 3000,
+                         "eject -f", "change d1", "change d1 ''",
+                         "commit", "info block " + "z" * 3000,
+                         "info blockstats extra"]:
+                with self.subTest(line=line[:60]):
+                    r = q.cmd("human-monitor-command",
+                              {"command-line": line})
+                    self.assertIn("return", r)
+            # Still whole and answering.
+            self.assertEqual(len(q.ret("query-block")), 4)
+            self.assertEqual(os.path.getsize(p("b.raw")), 16 << 20)
+        finally:
+            q.close()
+
     @unittest.skipUnless(QEMU_IMG and QEMU_IO, "qemu-utils is not installed")
     def test_commit(self):
         """commit writes the overlay's clusters into the backing file and
