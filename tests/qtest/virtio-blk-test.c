@@ -96,6 +96,7 @@ typedef struct Dev {
     uint16_t used_idx;
     uint64_t features;
     uint64_t desc, avail, used;
+    unsigned notify_off;        /* queue index * 4 (modern) */
 } Dev;
 
 static char *img_path;
@@ -266,7 +267,8 @@ static void kick(Dev *d, uint16_t head)
     if (d->legacy) {
         qtest_outw(d->qs, d->iobase + 0x10, 0);
     } else {
-        qtest_writew(d->qs, d->bar4 + NOTIFY, 0);
+        qtest_writew(d->qs, d->bar4 + NOTIFY + d->notify_off,
+                     d->notify_off / 4);
     }
 }
 
@@ -429,6 +431,32 @@ static void test_config(void)
     /* a queue that does not exist has size 0 */
     c_w16(&d, C_Q_SELECT, 7);
     g_assert_cmpuint(c_r16(&d, C_Q_SIZE), ==, 0);
+    /* queue 1 of 2: its own rings and notification address */
+    {
+        uint8_t buf[512], fbuf[512];
+        Dev q1 = d;
+
+        q1.desc = 0x400000;
+        q1.avail = 0x401000;
+        q1.used = 0x402000;
+        q1.notify_off = 4;
+        q1.avail_idx = q1.used_idx = 0;
+        qtest_memset(s, 0x400000, 0, 0x3000);
+        c_w16(&d, C_Q_SELECT, 1);
+        g_assert_cmpuint(c_r16(&d, C_Q_SIZE), ==, 256);
+        g_assert_cmpuint(c_r16(&d, 0x1e), ==, 1);     /* queue_notify_off */
+        c_w16(&d, C_Q_SIZE, QSIZE);
+        c_w64(&d, C_Q_DESC, q1.desc);
+        c_w64(&d, C_Q_AVAIL, q1.avail);
+        c_w64(&d, C_Q_USED, q1.used);
+        c_w16(&d, C_Q_ENABLE, 1);
+        g_assert_cmpuint(request(&q1, T_IN, 7, buf, 512, false, false, NULL),
+                         ==, 0);
+        file_read(7 * 512, fbuf, 512);
+        g_assert_true(memcmp(buf, fbuf, 512) == 0);
+        /* queue 0 saw nothing */
+        g_assert_cmpuint(qtest_readw(s, d.used + 2), ==, 0);
+    }
     /* the same registers through the PCI_CFG window: find it */
     for (int cap = qtest_pci_cfg_readb(s, 0, SLOT, 0, 0x34); cap;
          cap = qtest_pci_cfg_readb(s, 0, SLOT, 0, cap + 1)) {
