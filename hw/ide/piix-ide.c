@@ -335,6 +335,10 @@ static bool piix_ide_realize(PCIDevice *pd, Error **errp)
     PIIXIDEState *d = PIIX_IDE(pd);
     ISABus *isa = isa_bus_get_default();
 
+    /* IDETIM (primary, secondary) and SIDETIM: timings the guest or the
+     * firmware programs; bit 15 of IDETIM is a channel's decode enable,
+     * which the ports do not depend on here (as in QEMU). */
+    memset(pd->wmask + 0x40, 0xff, 5);
     for (int i = 0; i < 2; i++) {
         ide_bus_init(&d->bus[i], sizeof(d->bus[i]), DEVICE(d), i,
                      &piix_dma_ops);
