@@ -43,6 +43,12 @@ static int64_t null_getlength(BlockDriverState *bs)
     return s->size;
 }
 
+/* Stores nothing, so uses nothing (QEMU says "disk size: 0 B"). */
+static int64_t null_allocated_size(BlockDriverState *bs)
+{
+    return 0;
+}
+
 static int null_block_status(BlockDriverState *bs, uint64_t offset,
                              uint64_t bytes, uint64_t *pnum, uint64_t *map,
                              BlockDriverState **file)
@@ -61,5 +67,6 @@ const BlockDriver bdrv_null_co = {
     .pread = null_pread,
     .pwrite = null_pwrite,
     .getlength = null_getlength,
+    .get_allocated_size = null_allocated_size,
     .block_status = null_block_status,
 };

@@ -12,7 +12,8 @@
  *
  * Notation: a member list is "name:T,name?:T" ('?' optional); T is a
  * builtin (str int bool number any null), "[T]" for arrays, or a name
- * in schema_types[]. An enum body "@runstate"/"@shutdown-cause" takes
+ * in schema_types[]; a command's arguments "@Type" are that type whole
+ * (blockdev-add's union). An enum body "@runstate"/"@shutdown-cause" takes
  * its values from the run-state code, so it cannot drift.
  */
 #include "monitor/monitor-internal.h"
@@ -131,6 +132,87 @@ static const SchemaType schema_types[] = {
     { "InputMoveEvent", false, "axis:InputAxis,value:int" },
     /* dump-guest-memory */
     { "DumpGuestMemoryFormat", true, "elf" },
+    /* block */
+    { "BlockDeviceIoStatus", true, "ok,failed,nospace" },
+    { "BlockdevDetectZeroesOptions", true, "off,on,unmap" },
+    { "BlockdevCacheInfo", false, "writeback:bool,direct:bool,no-flush:bool" },
+    { "SnapshotInfo", false,
+      "id:str,name:str,vm-state-size:int,date-sec:int,date-nsec:int,"
+      "vm-clock-sec:int,vm-clock-nsec:int,icount?:int" },
+    { "Qcow2CompressionType", true, "zlib,zstd" },
+    { "Qcow2BitmapInfoFlags", true, "in-use,auto" },
+    { "Qcow2BitmapInfo", false,
+      "name:str,granularity:int,flags:[Qcow2BitmapInfoFlags]" },
+    { "ImageInfoSpecificQCow2", false,
+      "compat:str,data-file?:str,data-file-raw?:bool,extended-l2?:bool,"
+      "lazy-refcounts?:bool,corrupt?:bool,refcount-bits:int,"
+      "bitmaps?:[Qcow2BitmapInfo],compression-type:Qcow2CompressionType" },
+    { "ImageInfoSpecificQCow2Wrapper", false, "data:ImageInfoSpecificQCow2" },
+    { "ImageInfoSpecificKind", true, "qcow2" },
+    { "ImageInfoSpecific", false, "type:ImageInfoSpecificKind", "type",
+      "qcow2:ImageInfoSpecificQCow2Wrapper" },
+    { "ImageInfo", false,
+      "filename:str,format:str,dirty-flag?:bool,actual-size?:int,"
+      "virtual-size:int,cluster-size?:int,encrypted?:bool,compressed?:bool,"
+      "backing-filename?:str,full-backing-filename?:str,"
+      "backing-filename-format?:str,snapshots?:[SnapshotInfo],"
+      "backing-image?:ImageInfo,format-specific?:ImageInfoSpecific" },
+    { "BlockDeviceInfo", false,
+      "file:str,node-name?:str,ro:bool,drv:str,backing_file?:str,"
+      "backing_file_depth:int,encrypted:bool,"
+      "detect_zeroes:BlockdevDetectZeroesOptions,bps:int,bps_rd:int,"
+      "bps_wr:int,iops:int,iops_rd:int,iops_wr:int,image:ImageInfo,"
+      "cache:BlockdevCacheInfo,write_threshold:int" },
+    { "BlockInfo", false,
+      "device:str,qdev?:str,type:str,removable:bool,locked:bool,"
+      "inserted?:BlockDeviceInfo,tray_open?:bool,"
+      "io-status?:BlockDeviceIoStatus" },
+    { "BlockDeviceTimedStats", false,
+      "interval_length:int,min_rd_latency_ns:int,max_rd_latency_ns:int,"
+      "avg_rd_latency_ns:int,min_wr_latency_ns:int,max_wr_latency_ns:int,"
+      "avg_wr_latency_ns:int,min_flush_latency_ns:int,"
+      "max_flush_latency_ns:int,avg_flush_latency_ns:int,"
+      "avg_rd_queue_depth:number,avg_wr_queue_depth:number" },
+    { "BlockDeviceStats", false,
+      "rd_bytes:int,wr_bytes:int,unmap_bytes:int,rd_operations:int,"
+      "wr_operations:int,flush_operations:int,unmap_operations:int,"
+      "rd_total_time_ns:int,wr_total_time_ns:int,flush_total_time_ns:int,"
+      "unmap_total_time_ns:int,wr_highest_offset:int,rd_merged:int,"
+      "wr_merged:int,unmap_merged:int,idle_time_ns?:int,"
+      "failed_rd_operations:int,failed_wr_operations:int,"
+      "failed_flush_operations:int,failed_unmap_operations:int,"
+      "invalid_rd_operations:int,invalid_wr_operations:int,"
+      "invalid_flush_operations:int,invalid_unmap_operations:int,"
+      "account_invalid:bool,account_failed:bool,"
+      "timed_stats:[BlockDeviceTimedStats]" },
+    { "BlockdevDriver", true, "file,host_device,null-co,qcow2,raw" },
+    { "BlockStatsSpecificFile", false,
+      "discard-nb-ok:int,discard-nb-failed:int,discard-bytes-ok:int" },
+    { "BlockStatsSpecific", false, "driver:BlockdevDriver", "driver",
+      "file:BlockStatsSpecificFile,host_device:BlockStatsSpecificFile" },
+    { "BlockStats", false,
+      "device?:str,qdev?:str,node-name?:str,stats:BlockDeviceStats,"
+      "driver-specific?:BlockStatsSpecific,parent?:BlockStats,"
+      "backing?:BlockStats" },
+    /* blockdev-add: what kemu's -blockdev takes */
+    { "BlockdevDiscardOptions", true, "ignore,unmap" },
+    { "BlockdevCacheOptions", false, "direct?:bool,no-flush?:bool" },
+    { "OnOffAuto", true, "auto,on,off" },
+    { "BlockdevAioOptions", true, "threads,native,io_uring" },
+    { "BlockdevOptionsFile", false,
+      "filename:str,locking?:OnOffAuto,aio?:BlockdevAioOptions" },
+    { "BlockdevOptionsNull", false, "size?:int" },
+    { "BlockdevOptionsGenericFormat", false, "file:BlockdevOptions" },
+    { "BlockdevOptionsQcow2", false, "file:BlockdevOptions,backing?:null" },
+    { "BlockdevOptions", false,
+      "driver:BlockdevDriver,node-name?:str,discard?:BlockdevDiscardOptions,"
+      "cache?:BlockdevCacheOptions,read-only?:bool", "driver",
+      "file:BlockdevOptionsFile,host_device:BlockdevOptionsFile,"
+      "null-co:BlockdevOptionsNull,raw:BlockdevOptionsGenericFormat,"
+      "qcow2:BlockdevOptionsQcow2" },
+    { "BlockdevChangeReadOnlyMode", true, "retain,read-only,read-write" },
+    { "IoOperationType", true, "read,write" },
+    { "BlockErrorAction", true, "ignore,report,stop" },
     /* query-qmp-schema describes itself, as QEMU's does */
     { "SchemaMetaType", true,
       "builtin,enum,array,object,alternate,command,event" },
@@ -195,6 +277,16 @@ static const SchemaCommand schema_commands[] = {
     { "send-key", "keys:[KeyValue],hold-time?:int" },
     { "input-send-event", "device?:str,head?:int,events:[InputEvent]" },
     { "change-vnc-password", "password:str" },
+    { "query-block", NULL, "[BlockInfo]" },
+    { "query-blockstats", "query-nodes?:bool", "[BlockStats]" },
+    { "query-named-block-nodes", "flat?:bool", "[BlockDeviceInfo]" },
+    { "blockdev-add", "@BlockdevOptions" },
+    { "blockdev-del", "node-name:str" },
+    { "block_resize", "device?:str,node-name?:str,size:int" },
+    { "eject", "device?:str,id?:str,force?:bool" },
+    { "blockdev-change-medium",
+      "device?:str,id?:str,filename:str,format?:str,force?:bool,"
+      "read-only-mode?:BlockdevChangeReadOnlyMode" },
     { "dump-guest-memory",
       "paging:bool,protocol:str,detach?:bool,begin?:int,length?:int,"
       "format?:DumpGuestMemoryFormat" },
@@ -206,6 +298,9 @@ static const SchemaEvent schema_events[] = {
     { "RESET", "guest:bool,reason:ShutdownCause" },
     { "STOP" },
     { "RESUME" },
+    { "BLOCK_IO_ERROR",
+      "device:str,node-name?:str,operation:IoOperationType,"
+      "action:BlockErrorAction,nospace?:bool,reason:str" },
 };
 
 static const char *const builtins[][2] = {
@@ -449,8 +544,11 @@ static JsonNode *qmp_query_qmp_schema(JsonObject *args, Error **errp)
             continue;
         }
         key = g_strdup_printf("args of %s", sc->name);
+        /* "@Type": the arguments are that type as a whole (a union). */
         o = entity(sc->name, "command",
-                   gen_object(&g, key, sc->args, NULL, NULL));
+                   sc->args && sc->args[0] == '@'
+                   ? gen_type(&g, sc->args + 1)
+                   : gen_object(&g, key, sc->args, NULL, NULL));
         json_object_set_string_member(o, "ret-type",
                                       sc->ret ? gen_type(&g, sc->ret)
                                               : gen_object(&g, "{}", NULL,

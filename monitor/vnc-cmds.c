@@ -20,8 +20,8 @@ static void hmp_change(Monitor *mon, const HmpArgs *a)
     Error *err = NULL;
 
     if (strcmp(dev, "vnc")) {
-        /* No removable media yet: every other device is unknown. */
-        monitor_printf(mon, "Error: Device '%s' not found\n", dev);
+        hmp_change_medium(mon, dev, target, arg,
+                          hmp_arg_str(a, "read-only-mode"));
         return;
     }
     if (strcmp(target, "passwd") && strcmp(target, "password")) {
@@ -52,10 +52,11 @@ static const MonitorCommand vnc_cmds[] = {
     { .hmp_name = "info vnc", .hmp_params = "",
       .hmp_help = "show the VNC server and its clients",
       .hmp = hmp_info_vnc },
-    { .hmp_name = "change", .hmp_args = "device:s,target:s,arg:s?",
-      .hmp_params = "device filename [format]",
-      .hmp_help = "'change vnc password PW' sets the VNC password "
-                  "(needs -vnc ...,password=on)",
+    { .hmp_name = "change",
+      .hmp_args = "device:s,target:s,arg:s?,read-only-mode:s?",
+      .hmp_params = "device filename [format [read-only-mode]]",
+      .hmp_help = "put another image in a removable drive; 'change vnc "
+                  "password PW' sets the VNC password",
       .hmp = hmp_change },
     { .qmp_name = "change-vnc-password", .qmp = qmp_change_vnc_password },
 };

@@ -469,6 +469,10 @@ void blk_detach(BlockBackend *blk)
     blk_drain(blk);
     blk->di->claimed = false;
     g_ptr_array_remove(backends, blk);
+    if (blk->drive_deleted) {
+        /* drive_del while the device held it: now nobody does. */
+        drive_info_free(blk->di);
+    }
     g_free(blk);
 }
 
@@ -650,6 +654,11 @@ static void on_runstate_change(void *opaque, RunState s)
 
 /* ---- media ---- */
 
+bool blk_dev_has_removable_media(BlockBackend *blk)
+{
+    return blk->dev_ops && blk->dev_ops->change_media_cb;
+}
+
 bool blk_dev_has_tray(BlockBackend *blk)
 {
     return blk->dev_ops && blk->dev_ops->eject_request_cb;
@@ -696,11 +705,11 @@ bool blk_eject(BlockBackend *blk, bool force, Error **errp)
 {
     const char *id = blk->di->id;
 
-    if (!blk_dev_has_tray(blk)) {
+    if (!blk_dev_has_removable_media(blk)) {
         error_setg(errp, "Device '%s' is not removable", id);
         return false;
     }
-    if (!blk_dev_is_tray_open(blk)) {
+    if (blk_dev_has_tray(blk) && !blk_dev_is_tray_open(blk)) {
         bool locked = blk_dev_is_medium_locked(blk);
         blk->dev_ops->eject_request_cb(blk->dev_opaque, force);
         if (!blk_dev_is_tray_open(blk)) {
@@ -716,9 +725,7 @@ bool blk_eject(BlockBackend *blk, bool force, Error **errp)
     }
     if (blk->di->bs) {
         remove_medium(blk);
-        if (blk->dev_ops->change_media_cb) {
-            blk->dev_ops->change_media_cb(blk->dev_opaque, false);
-        }
+        blk->dev_ops->change_media_cb(blk->dev_opaque, false);
     }
     return true;
 }
@@ -726,22 +733,30 @@ bool blk_eject(BlockBackend *blk, bool force, Error **errp)
 bool blk_insert_medium(BlockBackend *blk, BlockDriverState *bs,
                        Error **errp)
 {
-    if (!blk_dev_has_tray(blk)) {
+    if (!blk_dev_has_removable_media(blk)) {
         error_setg(errp, "Device '%s' is not removable", blk->di->id);
         bdrv_unref(bs);
         return false;
     }
-    if (!blk_dev_is_tray_open(blk)) {
+    if (blk_dev_has_tray(blk) && !blk_dev_is_tray_open(blk)) {
         error_setg(errp, "Tray of device '%s' is not open", blk->di->id);
         bdrv_unref(bs);
         return false;
     }
     remove_medium(blk);
     blk->di->bs = bs;
-    if (blk->dev_ops->change_media_cb) {
-        blk->dev_ops->change_media_cb(blk->dev_opaque, true);
-    }
+    blk->dev_ops->change_media_cb(blk->dev_opaque, true);
     return true;
+}
+
+void blk_remove_medium(BlockBackend *blk)
+{
+    bool had = blk->di->bs != NULL;
+
+    remove_medium(blk);
+    if (had && blk_dev_has_removable_media(blk)) {
+        blk->dev_ops->change_media_cb(blk->dev_opaque, false);
+    }
 }
 
 const char *blk_iostatus_name(BlockBackend *blk)

@@ -87,6 +87,24 @@ void drive_close_all(void)
     }
 }
 
+void drive_unregister(DriveInfo *di)
+{
+    if (drives) {
+        g_ptr_array_remove(drives, di);
+    }
+}
+
+void drive_info_free(DriveInfo *di)
+{
+    if (!di) {
+        return;
+    }
+    bdrv_unref(di->bs);
+    g_free(di->id);
+    g_free(di->serial);
+    g_free(di);
+}
+
 static void drive_register(DriveInfo *di)
 {
     if (!drives) {
@@ -477,16 +495,15 @@ DriveInfo *blockdev_new(Opts *opts, Error **errp)
         return NULL;
     }
     if (drv->is_protocol) {
-        filename = opts_get(opts, drv == bdrv_find_format("null-co") ?
-                            "size" : "filename");
-        if (!filename) {
-            error_setg(errp, "Parameter '%s' is missing",
-                       drv == bdrv_find_format("null-co") ? "size"
-                                                          : "filename");
-            return NULL;
-        }
         if (drv == bdrv_find_format("null-co")) {
+            /* size is optional (1 GiB), as in QEMU */
             filename = "null-co://";
+        } else {
+            filename = opts_get(opts, "filename");
+            if (!filename) {
+                error_setg(errp, "Parameter 'filename' is missing");
+                return NULL;
+            }
         }
         fmt = driver;
     } else {

@@ -61,61 +61,6 @@ static void spec_json(GString *o, ImageInfoSpecific *i, int depth)
     }
 }
 
-static void spec_human(GString *o, ImageInfoSpecific *d, int depth)
-{
-    for (guint k = 0; k < d->children->len; k++) {
-        ImageInfoSpecific *c = g_ptr_array_index(d->children, k);
-        indent(o, depth);
-        if (c->key) {
-            g_autofree char *key = g_strdup(c->key);
-            g_strdelimit(key, "-", ' ');
-            g_string_append_printf(o, "%s:", key);
-        } else {
-            g_string_append_printf(o, "[%u]:", k);
-        }
-        switch (c->kind) {
-        case INFO_STR: g_string_append_printf(o, " %s\n", c->str); break;
-        case INFO_INT: g_string_append_printf(o, " %" PRId64 "\n", c->num);
-            break;
-        case INFO_BOOL: g_string_append_printf(o, " %s\n",
-                                               c->b ? "true" : "false");
-            break;
-        default:
-            g_string_append_c(o, '\n');
-            spec_human(o, c, depth + 1);
-        }
-    }
-}
-
-void img_snapshot_header(GString *o)
-{
-    g_string_append_printf(o, "%-10s%-17s%8s%20s%13s%11s\n", "ID", "TAG",
-                           "VM SIZE", "DATE", "VM CLOCK", "ICOUNT");
-}
-
-void img_snapshot_line(GString *o, QEMUSnapshotInfo *sn)
-{
-    char date[32];
-    time_t t = sn->date_sec;
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm);
-    uint64_t secs = sn->vm_clock_nsec / 1000000000ull;
-    char clock[32];
-    snprintf(clock, sizeof(clock), "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64
-             ".%03" PRIu64, secs / 3600, (secs / 60) % 60, secs % 60,
-             (sn->vm_clock_nsec / 1000000) % 1000);
-    g_autofree char *vmsize = sn->vm_state_size
-                              ? img_size_str(sn->vm_state_size)
-                              : g_strdup("0 B");
-    char icount[24] = "";
-    if (sn->icount != UINT32_MAX) {
-        snprintf(icount, sizeof(icount), "%u", sn->icount);
-    }
-    g_string_append_printf(o, "%-9s %-16s %8s%20s%13s%11s\n", sn->id_str,
-                           sn->name, vmsize, date, clock, icount);
-}
-
 static void info_one(GString *o, BlockDriverState *bs, bool json,
                      const char *filename)
 {
@@ -186,42 +131,7 @@ static void info_one(GString *o, BlockDriverState *bs, bool json,
         g_string_append_printf(o, "    \"dirty-flag\": %s\n}",
                                dirty ? "true" : "false");
     } else {
-        g_autofree char *vs = img_size_str(bs->total_bytes);
-        g_string_append_printf(o, "image: %s\nfile format: %s\n"
-                               "virtual size: %s (%" PRIu64 " bytes)\n",
-                               filename, bs->drv->format_name, vs,
-                               bs->total_bytes);
-        if (actual >= 0) {
-            g_autofree char *as = img_size_str(actual);
-            g_string_append_printf(o, "disk size: %s\n", as);
-        } else {
-            g_string_append(o, "disk size: unavailable\n");
-        }
-        if (cs) {
-            g_string_append_printf(o, "cluster_size: %d\n", cs);
-        }
-        if (bs->backing_file[0]) {
-            g_string_append_printf(o, "backing file: %s", bs->backing_file);
-            if (strcmp(full, bs->backing_file)) {
-                g_string_append_printf(o, " (actual path: %s)", full);
-            }
-            g_string_append_c(o, '\n');
-            if (bs->backing_format[0]) {
-                g_string_append_printf(o, "backing file format: %s\n",
-                                       bs->backing_format);
-            }
-        }
-        if (nsn > 0) {
-            g_string_append(o, "Snapshot list:\n");
-            img_snapshot_header(o);
-            for (int i = 0; i < nsn; i++) {
-                img_snapshot_line(o, &sns[i]);
-            }
-        }
-        if (spec) {
-            g_string_append(o, "Format specific information:\n");
-            spec_human(o, spec, 1);
-        }
+        bdrv_image_info_human(o, bs, filename);
     }
     g_free(sns);
     info_free(spec);

@@ -24,14 +24,7 @@ void img_error_exit(const char *fmt, ...)
 
 char *img_size_str(uint64_t size)
 {
-    static const char *const units[] = {
-        "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
-    };
-    /* A unit is used from 1000 of the one below it: "0.977 MiB". */
-    int i = size ? (int)floor(log2((double)size * 1024 / 1000) / 10) : 0;
-    i = MAX(0, MIN(i, 6));
-    double v = (double)size / pow(1024, i);
-    return g_strdup_printf("%0.3g %s", v, units[i]);
+    return bdrv_size_to_str(size);
 }
 
 bool img_parse_cache(const char *mode, int *flags)

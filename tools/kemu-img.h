@@ -17,8 +17,8 @@ KEMU_NORETURN void img_error_exit(const char *fmt, ...) KEMU_PRINTF(1, 2);
 /* "?" or "help" given to -o: list the format's options. */
 bool img_print_create_opts(const char *fmt);
 
-void img_snapshot_header(GString *o);
-void img_snapshot_line(GString *o, QEMUSnapshotInfo *sn);
+#define img_snapshot_header bdrv_snapshot_header
+#define img_snapshot_line bdrv_snapshot_line
 
 int img_info(int argc, char **argv);
 int img_snapshot(int argc, char **argv);

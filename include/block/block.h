@@ -242,6 +242,14 @@ void info_add_bool(ImageInfoSpecific *d, const char *key, bool v);
 void info_add(ImageInfoSpecific *d, ImageInfoSpecific *child);
 void info_free(ImageInfoSpecific *i);
 
+/* Human-readable image description (kemu-img info, info block -v). */
+char *bdrv_size_to_str(uint64_t size);      /* "1.5 GiB" */
+void bdrv_info_spec_human(GString *o, ImageInfoSpecific *d, int depth);
+void bdrv_snapshot_header(GString *o);
+void bdrv_snapshot_line(GString *o, QEMUSnapshotInfo *sn);
+void bdrv_image_info_human(GString *o, BlockDriverState *bs,
+                           const char *filename);
+
 /* Big-endian helpers for on-disk structures. */
 static inline uint16_t be16_get(const void *p)
 {

@@ -38,6 +38,9 @@ struct Monitor {
 Monitor *monitor_alloc(Chardev *chr, bool is_qmp, Error **errp);
 /* Raw output to the monitor's chardev (QMP uses this for JSON). */
 void monitor_write(Monitor *mon, const char *buf, size_t len);
+/* HMP change for a drive (block-cmds.c; vnc-cmds.c owns "change"). */
+void hmp_change_medium(Monitor *mon, const char *device, const char *target,
+                       const char *format, const char *mode);
 /* Sets the current monitor (commands' output and error_report go there);
  * returns the previous one. */
 Monitor *monitor_set_cur(Monitor *mon);

@@ -33,6 +33,7 @@ struct BlockBackend {
     /* Measured by the backend over its own requests */
     uint64_t total_time_ns[BLOCK_ACCT_MAX];
     uint64_t wr_highest_offset;
+    bool drive_deleted;         /* drive_del: free the drive at detach */
 };
 
 void blk_foreach(void (*fn)(BlockBackend *blk, void *opaque), void *opaque);
@@ -43,7 +44,10 @@ bool blk_run_completions(void);
 int64_t blk_idle_time_ns(BlockBackend *blk);
 bool blk_iostatus_enabled(BlockBackend *blk);
 const char *blk_iostatus_name(BlockBackend *blk);
+bool blk_dev_has_removable_media(BlockBackend *blk);
 bool blk_dev_has_tray(BlockBackend *blk);
+/* Drains and drops the medium (drive_del of an attached drive). */
+void blk_remove_medium(BlockBackend *blk);
 bool blk_dev_is_tray_open(BlockBackend *blk);
 bool blk_dev_is_medium_locked(BlockBackend *blk);
 void blk_dev_resize(BlockBackend *blk);

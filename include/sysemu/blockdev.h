@@ -68,6 +68,11 @@ DriveInfo *drive_check_orphaned(Error **errp);
 /* Flushes and closes every drive (at exit, SIGTERM included). */
 void drive_close_all(void);
 
+/* drive_del / blockdev-del: forget a drive (lookups no longer find it),
+ * then free it with its node. */
+void drive_unregister(DriveInfo *di);
+void drive_info_free(DriveInfo *di);
+
 /* Calls fn on every drive in creation order. */
 void drive_foreach(void (*fn)(DriveInfo *di, void *opaque), void *opaque);
 

@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kemu_test import binary  # noqa: E402
 import test_qmp  # noqa: E402  (the client; its tests stay in test_qmp)
 
-EVENTS = {"STOP", "RESUME", "RESET", "SHUTDOWN", "POWERDOWN"}
+EVENTS = {"STOP", "RESUME", "RESET", "SHUTDOWN", "POWERDOWN", "BLOCK_IO_ERROR"}
 
 
 def validate(schema, tname, v, path="$"):
@@ -78,6 +78,10 @@ def ring(size=1024):
 def calls(tmp):
     """A representative call for every command kemu may register, in an
     order that leaves the VM usable (quit is tested on its own)."""
+    disk = os.path.join(tmp, "disk.raw")
+    for f in (disk, disk + "2", disk + "3"):
+        with open(f, "wb") as fh:
+            fh.truncate(1 << 20)
     return [
         ("qmp_capabilities", None),   # refused after negotiation: skipped
         ("query-version", None), ("query-status", None),
@@ -121,6 +125,23 @@ def calls(tmp):
                                "length": 1 << 20,
                                "protocol": "file:" +
                                os.path.join(tmp, "core")}),
+        # Block: a drive without device, then a -blockdev style node.
+        ("human-monitor-command", {"command-line": "drive_add 0 if=none,"
+                                   "id=schemadrv,format=raw,file=" + disk}),
+        ("query-block", None),
+        ("query-blockstats", None),
+        ("query-blockstats", {"query-nodes": True}),
+        ("eject", {"device": "schemadrv"}),
+        ("blockdev-change-medium", {"device": "schemadrv",
+                                    "filename": disk + "2",
+                                    "format": "raw",
+                                    "read-only-mode": "retain"}),
+        ("blockdev-add", {"driver": "raw", "node-name": "schemanode",
+                          "file": {"driver": "file",
+                                   "filename": disk + "3"}}),
+        ("query-named-block-nodes", None),
+        ("block_resize", {"node-name": "schemanode", "size": 2 << 20}),
+        ("blockdev-del", {"node-name": "schemanode"}),
         ("quit", None),
     ]
 
