@@ -46,6 +46,8 @@ bool prealloc_mode_parse(const char *str, PreallocMode *out, Error **errp)
     return false;
 }
 
+static uint64_t open_seq;
+
 static BlockDriverState *bdrv_new(const BlockDriver *drv, const char *filename,
                                   int flags)
 {
@@ -56,6 +58,7 @@ static BlockDriverState *bdrv_new(const BlockDriver *drv, const char *filename,
     bs->open_flags = flags;
     bs->read_only = !(flags & BDRV_O_RDWR);
     bs->refcnt = 1;
+    bs->open_seq = ++open_seq;
     co_mutex_init(&bs->lock);
     return bs;
 }

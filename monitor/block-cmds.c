@@ -172,7 +172,9 @@ static JsonObject *image_info(BlockDriverState *bs)
         json_object_set_boolean_member(o, "dirty-flag", false);
     }
     json_object_set_int_member(o, "actual-size", actual < 0 ? 0 : actual);
-    json_object_set_int_member(o, "virtual-size", bdrv_getlength(bs));
+    /* QEMU counts sizes in 512-byte sectors. */
+    json_object_set_int_member(o, "virtual-size",
+                               ROUND_UP(MAX(bdrv_getlength(bs), 0), 512));
     if (cs) {
         json_object_set_int_member(o, "cluster-size", cs);
     }
@@ -237,7 +239,7 @@ static const char *const detect_zeroes_names[] = { "off", "on", "unmap" };
 /* BlockDeviceInfo of a node; di/blk give the drive's settings for the
  * root node of a drive (NULL for other nodes). */
 static JsonObject *device_info(BlockDriverState *bs, DriveInfo *di,
-                               BlockBackend *blk)
+                               BlockBackend *blk, bool node_view)
 {
     JsonObject *o = json_object_new();
     JsonObject *cache = json_object_new();
@@ -266,9 +268,12 @@ static JsonObject *device_info(BlockDriverState *bs, DriveInfo *di,
     for (size_t i = 0; i < ARRAY_SIZE(zero_members); i++) {
         json_object_set_int_member(o, zero_members[i], 0);
     }
+    /* A node caches writes; whether the guest sees a write cache is
+     * the backend's business. */
     json_object_set_boolean_member(cache, "writeback",
-                                   blk ? blk_enable_write_cache(blk)
-                                       : !di || di->writeback);
+                                   node_view || !di ? true
+                                   : blk ? blk_enable_write_cache(blk)
+                                   : di->writeback);
     json_object_set_boolean_member(cache, "direct",
                                    !!(flags & BDRV_O_NOCACHE));
     json_object_set_boolean_member(cache, "no-flush",
@@ -304,7 +309,7 @@ static JsonObject *block_info(DriveInfo *di)
     }
     if (di->bs) {
         json_object_set_object_member(o, "inserted",
-                                      device_info(di->bs, di, blk));
+                                      device_info(di->bs, di, blk, false));
     }
     return o;
 }
@@ -332,10 +337,10 @@ static void add_named_nodes(JsonArray *arr, BlockDriverState *bs,
 {
     for (bool root = true; bs; bs = bs->backing, root = false) {
         json_array_add_object_element(arr, device_info(bs, root ? di : NULL,
-                                                       root ? blk : NULL));
+                                                       NULL, true));
         if (bs->file) {
-            json_array_add_object_element(arr,
-                                          device_info(bs->file, NULL, NULL));
+            json_array_add_object_element(arr, device_info(bs->file, NULL,
+                                                           NULL, true));
         }
     }
 }
@@ -558,6 +563,17 @@ static void print_block_info(Monitor *mon, JsonObject *info,
     }
 }
 
+/* The order of info block -n: -blockdev roots are oldest. */
+static bool node_newer(BlockDriverState *a, DriveInfo *da,
+                       BlockDriverState *b, DriveInfo *db)
+{
+    bool a_old = da && da->is_blockdev, b_old = db && db->is_blockdev;
+    if (a_old != b_old) {
+        return b_old;
+    }
+    return a->open_seq > b->open_seq;
+}
+
 static void hmp_info_block(Monitor *mon, const HmpArgs *a)
 {
     const char *device = hmp_arg_str(a, "device");
@@ -590,41 +606,50 @@ static void hmp_info_block(Monitor *mon, const HmpArgs *a)
         }
         return;
     }
-    /* -n: every named node, protocol children too; -drive drives newest
-     * first, then -blockdev nodes, which is the order QEMU shows. */
-    g_autoptr(GPtrArray) order = g_ptr_array_new();
-    for (guint i = drives->len; i-- > 0;) {
-        if (!((DriveInfo *)drives->pdata[i])->is_blockdev) {
-            g_ptr_array_add(order, drives->pdata[i]);
-        }
-    }
+    /* -n: every node, protocol children too, newest first as QEMU keeps
+     * them (-blockdev nodes, which QEMU opens before -drive, last). */
+    g_autoptr(GPtrArray) nodes_list = g_ptr_array_new();
+    g_autoptr(GPtrArray) owners = g_ptr_array_new();
     for (guint i = 0; i < drives->len; i++) {
-        if (((DriveInfo *)drives->pdata[i])->is_blockdev) {
-            g_ptr_array_add(order, drives->pdata[i]);
-        }
-    }
-    for (guint i = 0; i < order->len; i++) {
-        DriveInfo *di = order->pdata[i];
+        DriveInfo *di = drives->pdata[i];
         for (BlockDriverState *bs = di->bs; bs; bs = bs->backing) {
-            BlockDriverState *nodes[2] = { bs, bs->file };
-            for (int k = 0; k < 2 && nodes[k]; k++) {
-                if (device && strcmp(device, node_name(nodes[k]))) {
-                    continue;
-                }
-                if (!first) {
-                    monitor_printf(mon, "\n");
-                }
-                first = false;
-                JsonObject *ins = device_info(nodes[k], NULL, NULL);
-                if (nodes[k] == di->bs) {
-                    json_object_set_string_member(
-                        ins, "detect_zeroes",
-                        detect_zeroes_names[di->detect_zeroes]);
-                }
-                print_block_info(mon, NULL, ins, verbose, nodes[k]);
-                json_object_unref(ins);
+            g_ptr_array_add(nodes_list, bs);
+            g_ptr_array_add(owners, bs == di->bs ? di : NULL);
+            if (bs->file) {
+                g_ptr_array_add(nodes_list, bs->file);
+                g_ptr_array_add(owners, NULL);
             }
         }
+    }
+    for (;;) {
+        int best = -1;
+        for (guint i = 0; i < nodes_list->len; i++) {
+            BlockDriverState *bs = nodes_list->pdata[i];
+            if (!bs) {
+                continue;
+            }
+            if (best < 0 || node_newer(bs, owners->pdata[i],
+                                       nodes_list->pdata[best],
+                                       owners->pdata[best])) {
+                best = i;
+            }
+        }
+        if (best < 0) {
+            break;
+        }
+        BlockDriverState *bs = nodes_list->pdata[best];
+        DriveInfo *di = owners->pdata[best];
+        nodes_list->pdata[best] = NULL;
+        if (device && strcmp(device, node_name(bs))) {
+            continue;
+        }
+        if (!first) {
+            monitor_printf(mon, "\n");
+        }
+        first = false;
+        JsonObject *ins = device_info(bs, di, NULL, true);
+        print_block_info(mon, NULL, ins, verbose, bs);
+        json_object_unref(ins);
     }
 }
 
@@ -768,7 +793,7 @@ static bool change_medium(DriveInfo *di, const char *filename,
     flags = (di->open_flags & ~(BDRV_O_RDWR | BDRV_O_UNSHARE_WRITE)) |
             (read_only ? 0 : BDRV_O_RDWR | BDRV_O_UNSHARE_WRITE);
     /* The old disc's locks go before the new one takes its own. */
-    bs = bdrv_open(filename, format, NULL, flags, errp);
+    bs = drive_open_image(filename, format, NULL, flags, errp);
     if (!bs) {
         return false;
     }
@@ -848,10 +873,6 @@ static bool block_resize(const char *device, const char *node, int64_t size,
     }
     if (size < 0) {
         error_setg(errp, "Parameter 'size' expects a >0 size");
-        return false;
-    }
-    if (size % 512) {
-        error_setg(errp, "The new size must be a multiple of 512");
         return false;
     }
     if (bs->read_only) {
@@ -1104,7 +1125,40 @@ static void hmp_drive_del(Monitor *mon, const HmpArgs *a)
     drive_info_free(di);
 }
 
-/* blockdev-add's arguments as -blockdev's dotted options. */
+/* The JSON type blockdev-add wants for a member (by its last name). */
+static const char *member_json_type(const char *name)
+{
+    static const char *const bools[] = {
+        "read-only", "auto-read-only", "force-share", "direct", "no-flush",
+        "read-zeroes",
+    };
+    static const char *const ints[] = { "size", "latency-ns" };
+
+    for (size_t i = 0; i < ARRAY_SIZE(bools); i++) {
+        if (!strcmp(name, bools[i])) {
+            return "boolean";
+        }
+    }
+    static const char *const strs[] = {
+        "driver", "node-name", "discard", "filename", "locking", "aio",
+        "detect-zeroes", "file", "backing",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(ints); i++) {
+        if (!strcmp(name, ints[i])) {
+            return "integer";
+        }
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(strs); i++) {
+        if (!strcmp(name, strs[i])) {
+            return "string";
+        }
+    }
+    return NULL;    /* unknown: -blockdev's parser says it is unexpected */
+}
+
+/* blockdev-add's arguments as -blockdev's dotted options, each scalar
+ * checked against the type QMP gives it (a string "on" is no bool). */
 static bool flatten(Opts *o, const char *prefix, JsonObject *obj,
                     Error **errp)
 {
@@ -1116,30 +1170,44 @@ static bool flatten(Opts *o, const char *prefix, JsonObject *obj,
         g_autofree char *key = prefix ? g_strdup_printf("%s.%s", prefix,
                                                         name)
                                       : g_strdup(name);
+        const char *want = member_json_type(name);
+        g_autofree char *v = NULL;
+
         if (JSON_NODE_HOLDS_OBJECT(n)) {
             if (!flatten(o, key, json_node_get_object(n), errp)) {
                 return false;
             }
-        } else if (JSON_NODE_HOLDS_NULL(n)) {
+            continue;
+        }
+        if (JSON_NODE_HOLDS_NULL(n)) {
             opts_set(o, key, "");
-        } else if (JSON_NODE_HOLDS_VALUE(n)) {
+            continue;
+        }
+        if (JSON_NODE_HOLDS_VALUE(n)) {
             GType t = json_node_get_value_type(n);
-            g_autofree char *v = NULL;
-            if (t == G_TYPE_BOOLEAN) {
+            if (!want) {
+                v = g_strdup("?");
+            } else if (t == G_TYPE_BOOLEAN && !strcmp(want, "boolean")) {
                 v = g_strdup(json_node_get_boolean(n) ? "on" : "off");
-            } else if (t == G_TYPE_INT64) {
+            } else if (t == G_TYPE_INT64 && !strcmp(want, "integer")) {
+                if (json_node_get_int(n) < 0) {
+                    error_setg(errp, "Parameter '%s' expects uint64", key);
+                    return false;
+                }
                 v = g_strdup_printf("%" PRId64, json_node_get_int(n));
-            } else if (t == G_TYPE_STRING) {
+            } else if (t == G_TYPE_STRING && !strcmp(want, "string")) {
                 v = g_strdup(json_node_get_string(n));
-            } else {
-                error_setg(errp, "Invalid parameter type for '%s'", key);
-                return false;
             }
-            opts_set(o, key, v);
-        } else {
-            error_setg(errp, "Invalid parameter type for '%s'", key);
+        }
+        if (!v && !want) {
+            v = g_strdup("?");
+        }
+        if (!v) {
+            error_setg(errp, "Invalid parameter type for '%s', expected: %s",
+                       key, want);
             return false;
         }
+        opts_set(o, key, v);
     }
     return true;
 }

@@ -206,8 +206,8 @@ out:
  * "Could not open 'x': why", as qemu-img prints it; QEMU's -drive and
  * -blockdev say it once.
  */
-static BlockDriverState *open_image(const char *filename, const char *fmt,
-                                    Opts *opts, int flags, Error **errp)
+BlockDriverState *drive_open_image(const char *filename, const char *fmt,
+                                   Opts *opts, int flags, Error **errp)
 {
     Error *err = NULL;
     BlockDriverState *bs = bdrv_open(filename, fmt, opts, flags, &err);
@@ -430,7 +430,7 @@ DriveInfo *drive_new(Opts *opts, BlockInterfaceType default_if,
         if (!check_unused(opts, fmt ? fmt : "raw", errp)) {
             goto fail;
         }
-        di->bs = open_image(s, fmt, opts, oflags, errp);
+        di->bs = drive_open_image(s, fmt, opts, oflags, errp);
         if (!di->bs) {
             goto fail;
         }
@@ -444,7 +444,9 @@ DriveInfo *drive_new(Opts *opts, BlockInterfaceType default_if,
             di->bs = top;
         }
         di->open_flags = oflags;
-    } else if (!check_unused(opts, "raw", errp)) {
+    } else if (opts_first_unused(opts)) {
+        /* Options for a driver, but no driver and no file. */
+        error_setg(errp, "Must specify either driver or file");
         goto fail;
     }
     drive_register(di);
@@ -463,6 +465,7 @@ DriveInfo *blockdev_new(Opts *opts, Error **errp)
     const char *driver = opts_get(opts, "driver");
     const char *node = opts_get(opts, "node-name");
     const char *filename = NULL, *fmt = NULL, *s, *discard;
+    g_autofree char *json_name = NULL;
     const BlockDriver *drv;
     bool read_only, direct, no_flush;
     int flags = 0;
@@ -496,8 +499,18 @@ DriveInfo *blockdev_new(Opts *opts, Error **errp)
     }
     if (drv->is_protocol) {
         if (drv == bdrv_find_format("null-co")) {
-            /* size is optional (1 GiB), as in QEMU */
+            /* size is optional (1 GiB), as in QEMU, which names a node
+             * with options by them. */
+            const char *sz = opts_get(opts, "size");
+            uint64_t size;
             filename = "null-co://";
+            if (sz) {
+                if (!parse_size(sz, &size, 'B', "size", errp)) {
+                    return NULL;
+                }
+                json_name = g_strdup_printf("json:{\"driver\": \"null-co\", "
+                                            "\"size\": %" PRIu64 "}", size);
+            }
         } else {
             filename = opts_get(opts, "filename");
             if (!filename) {
@@ -558,12 +571,17 @@ DriveInfo *blockdev_new(Opts *opts, Error **errp)
         error_setg(errp, "Duplicate nodes with node-name='%s'", node);
         return NULL;
     }
+    /* QEMU keeps node names in 32 bytes. */
+    if (strlen(node) >= 32) {
+        error_setg(errp, "Node name too long");
+        return NULL;
+    }
     s = opts_first_unused(opts);
     if (s) {
         error_setg(errp, "Parameter '%s' is unexpected", s);
         return NULL;
     }
-    BlockDriverState *bs = open_image(filename, fmt, opts, flags, errp);
+    BlockDriverState *bs = drive_open_image(filename, fmt, opts, flags, errp);
     if (!bs) {
         return NULL;
     }
@@ -579,6 +597,9 @@ DriveInfo *blockdev_new(Opts *opts, Error **errp)
                                     !strcmp(discard, "on"));
     g_free(bs->node_name);
     bs->node_name = g_strdup(node);
+    if (json_name) {
+        g_strlcpy(bs->filename, json_name, sizeof(bs->filename));
+    }
     drive_register(di);
     return di;
 }

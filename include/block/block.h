@@ -162,6 +162,7 @@ struct BlockDriverState {
     uint64_t total_bytes;           /* cached virtual size */
     uint64_t wr_highest_offset;
     int refcnt;
+    uint64_t open_seq;              /* creation order (info block -n) */
     CoMutex lock;                   /* for drivers that serialize */
 };
 

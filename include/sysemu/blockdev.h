@@ -49,6 +49,10 @@ DriveInfo *drive_new(Opts *opts, BlockInterfaceType default_if,
 /* -blockdev: a named node. */
 DriveInfo *blockdev_new(Opts *opts, Error **errp);
 
+/* bdrv_open with the error worded as -drive and QEMU's monitor do. */
+BlockDriverState *drive_open_image(const char *filename, const char *fmt,
+                                   Opts *opts, int flags, Error **errp);
+
 DriveInfo *drive_get(BlockInterfaceType type, int bus, int unit);
 /* By -drive id or -blockdev node-name. */
 DriveInfo *drive_get_by_id(const char *id);

@@ -106,7 +106,7 @@ class TestHmpStdio(HmpCase):
         self.assertEqual(mon.cmd("foo"), "unknown command: 'foo'\n")
         # An unknown info subcommand is named first, then the list (QEMU
         # names it too); a bare "info" is only the list.
-        for sub in ("foo", "network", "block"):
+        for sub in ("foo", "network", "usb"):
             out = mon.cmd(f"info {sub}")
             self.assertTrue(out.startswith(f"unknown command: 'info {sub}'\n"
                                            "info "), out)
