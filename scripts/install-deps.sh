@@ -14,7 +14,7 @@ build_pkgs=(
 test_pkgs=(
     busybox-static seabios ovmf gdb qemu-utils qemu-system-x86 acpica-tools
     cpio gzip socat telnet tmux gvncviewer vncsnapshot libjpeg-turbo-progs
-    openssl xvfb x11-apps xdotool e2fsprogs
+    openssl xvfb x11-apps xdotool xorriso e2fsprogs
 )
 
 missing=()

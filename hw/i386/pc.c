@@ -17,6 +17,7 @@
 #include "hw/timer/i8254.h"
 #include "hw/timer/hpet.h"
 #include "hw/acpi/pm.h"
+#include "hw/ide/piix.h"
 #include "sysemu/interrupts.h"
 #include "sysemu/kvm.h"
 #include "sysemu/sysemu.h"
@@ -326,6 +327,19 @@ static bool pc_isa_devices_init(PCMachineState *pcms, Error **errp)
     return true;
 }
 
+/* The PIIX3's IDE function at 00:01.1 (always there, as in QEMU), with
+ * the -hda..-hdd / -cdrom / -drive if=ide drives on its channels. */
+static bool pc_ide_init(PCMachineState *pcms, Error **errp)
+{
+    PCIDevice *dev = pci_new(PCI_DEVFN(1, 1), TYPE_PIIX3_IDE);
+
+    object_property_add_child(OBJECT(pcms), "ide", OBJECT(dev), &error_abort);
+    if (!pci_realize_and_unref(dev, pcms->pci_bus, errp)) {
+        return false;
+    }
+    return piix3_ide_attach_drives(dev, errp);
+}
+
 /* QEMU's rule: a standard VGA at 00:02.0 unless -vga none or
  * -nodefaults (-vga std brings it back). -nographic keeps the card. */
 static bool pc_vga_init(PCMachineState *pcms, Error **errp)
@@ -374,7 +388,7 @@ static bool pc_init_all(PCMachineState *pcms, Error **errp)
         return false;
     }
     /* After the ISA devices: the HPET connects to the PIT and RTC. */
-    if (!pc_isa_devices_init(pcms, errp)) {
+    if (!pc_isa_devices_init(pcms, errp) || !pc_ide_init(pcms, errp)) {
         return false;
     }
     if (ms->hpet && !pc_hpet_init(pcms, errp)) {

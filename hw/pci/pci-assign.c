@@ -91,6 +91,13 @@ static void enable_and_route(PCIBus *bus, PCIDevice *d, void *opaque)
     if (cmd != pci_get_word(d->config + PCI_COMMAND)) {
         pci_config_write(d, PCI_COMMAND, cmd, 2);
     }
+    /* Intel IDE (PIIX3): firmware turns on both channels' decode (IDETIM
+     * bit 15), without which drivers leave the channels alone. */
+    if (pci_get_word(d->config + PCI_VENDOR_ID) == 0x8086 &&
+        pci_get_word(d->config + PCI_CLASS_DEVICE) == 0x0101) {
+        pci_config_write(d, 0x40, 0x8000, 2);
+        pci_config_write(d, 0x42, 0x8000, 2);
+    }
     pirq = pci_intx_route(d);
     if (pirq >= 0 && pirq < PIIX_NUM_PIRQS && router) {
         pci_config_write(d, PCI_INTERRUPT_LINE,

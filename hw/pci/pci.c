@@ -170,7 +170,10 @@ void pci_register_bar(PCIDevice *d, int region_num, uint8_t type,
     if (region_num == PCI_ROM_SLOT) {
         wmask = (wmask & PCI_ROM_ADDRESS_MASK) | PCI_ROM_ADDRESS_ENABLE;
     } else if (type & PCI_BASE_ADDRESS_SPACE_IO) {
-        wmask &= PCI_BASE_ADDRESS_IO_MASK & 0xffff;
+        /* All 32 bits writable, as QEMU: SeaBIOS sizes an I/O BAR from
+         * a 32-bit read-back and takes hardwired-zero upper bits for a
+         * 4 GiB BAR. Addresses past 0xffff are simply not mapped. */
+        wmask &= PCI_BASE_ADDRESS_IO_MASK;
     } else {
         wmask &= PCI_BASE_ADDRESS_MEM_MASK;
     }

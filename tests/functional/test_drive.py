@@ -126,12 +126,12 @@ class TestErrors(DriveCase):
                              f"{PROG}: -blockdev {spec}: {msg}")
 
     def test_unclaimed_interface(self):
-        # No IDE controller on this machine yet: QEMU's message for a
-        # drive that nothing takes, at the option that made it.
-        spec = f"file={self.raw},format=raw,if=ide,bus=1"
+        # The PIIX3 has two IDE channels: QEMU's message for a drive
+        # that nothing takes, at the option that made it.
+        spec = f"file={self.raw},format=raw,if=ide,bus=2"
         self.assertEqual(self.first_error(["-drive", spec]),
                          f"{PROG}: -drive {spec}: machine type does not "
-                         "support if=ide,bus=1,unit=0")
+                         "support if=ide,bus=2,unit=0")
 
     def test_probed_raw_warning(self):
         q = QTest(["-drive", f"file={self.raw},if=none"])
