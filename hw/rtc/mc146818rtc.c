@@ -32,6 +32,7 @@
 #include <time.h>
 #include "hw/rtc/mc146818rtc.h"
 #include "sysemu/rtc.h"
+#include "monitor/qmp.h"
 #include "qom/property.h"
 #include "util/log.h"
 #include "util/timer.h"
@@ -96,6 +97,9 @@ typedef struct RTCState {
     Timer *reinject_timer;
     MemoryRegion io;
 } RTCState;
+
+/* Realized RTCs, for QMP rtc-reset-reinjection. */
+static GSList *rtc_list;
 
 OBJECT_DECLARE_SIMPLE_TYPE(RTCState, MC146818_RTC)
 
@@ -619,6 +623,7 @@ static bool rtc_realize(DeviceState *dev, Error **errp)
     isa_register_ioport(ISA_DEVICE(dev), &s->io, s->iobase);
     rtc_resync_pf(s);
     rtc_rearm(s);
+    rtc_list = g_slist_prepend(rtc_list, s);
     return true;
 }
 
@@ -634,6 +639,7 @@ static void rtc_unrealize(DeviceState *dev)
     timer_free(s->second_timer);
     timer_free(s->reinject_timer);
     s->periodic_timer = s->second_timer = s->reinject_timer = NULL;
+    rtc_list = g_slist_remove(rtc_list, s);
 }
 
 /* The RESET pin: interrupt enables and flags clear; time and RAM stay. */
@@ -715,3 +721,26 @@ static const TypeInfo rtc_types[] = {
     },
 };
 DEFINE_TYPES(rtc_types)
+
+/* QMP rtc-reset-reinjection: forget the owed interrupts, e.g. after the
+ * guest's clock was set another way (a guest agent). */
+static JsonNode *qmp_rtc_reset_reinjection(JsonObject *args, Error **errp)
+{
+    if (qmp_check_args(args, "", errp)) {
+        for (GSList *l = rtc_list; l; l = l->next) {
+            RTCState *s = l->data;
+            s->coalesced = 0;
+            timer_del(s->reinject_timer);
+        }
+    }
+    return NULL;
+}
+
+static const MonitorCommand rtc_commands[] = {
+    { .qmp_name = "rtc-reset-reinjection", .qmp = qmp_rtc_reset_reinjection },
+};
+
+static void __attribute__((constructor)) rtc_commands_register(void)
+{
+    monitor_register_commands(rtc_commands, ARRAY_SIZE(rtc_commands));
+}

@@ -4,12 +4,13 @@ output, and the one-line QEMU-style errors (exit status 1) for bad values.
 Machines that must run use the qtest accelerator, so no KVM is needed."""
 import os
 import signal
+import socket
 import sys
 import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kemu_test import PROG, QTest, run  # noqa: E402
+from kemu_test import PROG, QmpStream, QTest, run  # noqa: E402
 
 QT = ["-accel", "qtest", "-display", "none", "-nodefaults"]
 
@@ -338,6 +339,39 @@ class TestRtc(CmdlineCase):
             with QTest(["-rtc", f"base={base}"]) as q:
                 year = self.rtc_regs(q)[0]
                 self.assertGreaterEqual(year, 24)
+
+    def test_rtc_reset_reinjection(self):
+        """driftfix=slew: ten periodic interrupts left unacknowledged owe
+        nine; after an acknowledgement the next comes a quarter period
+        later, unless QMP rtc-reset-reinjection forgot them."""
+        period = 1000000000 // 1024
+        for reset in (False, True):
+            with tempfile.TemporaryDirectory() as d:
+                path = os.path.join(d, "qmp.sock")
+                with QTest(["-rtc", "driftfix=slew",
+                            "-qmp", f"unix:{path},server=on,wait=off"]) as q:
+                    s = socket.socket(socket.AF_UNIX)
+                    s.settimeout(30)
+                    s.connect(path)
+                    qmp = QmpStream(s)
+                    qmp.ret("qmp_capabilities")
+                    q.ok("irq_intercept_in /machine/ioapic")
+                    q.ok("clock_set 1000000")
+                    for reg, val in ((0x0a, 0x26), (0x0b, 0x42)):
+                        q.outb(0x70, reg)
+                        q.outb(0x71, val)
+                    q.ok(f"clock_step {period * 10 + period // 2}")
+                    self.assertTrue(q.irqs.get(8))
+                    if reset:
+                        self.assertEqual(qmp.ret("rtc-reset-reinjection"),
+                                         {})
+                    q.outb(0x70, 0x0c)
+                    q.inb(0x71)                     # acknowledge
+                    self.assertFalse(q.irqs.get(8))
+                    q.ok(f"clock_step {period // 4 + 1000}")
+                    q.ok("endianness")              # collect IRQ lines
+                    self.assertEqual(bool(q.irqs.get(8)), not reset)
+                    s.close()
 
     def test_clock_host_runs_without_the_virtual_clock(self):
         # clock=host: the RTC follows the host's time, not clock_step.
