@@ -10,8 +10,8 @@
  *
  * The images live in a private directory, the working directory while an
  * input runs (raw.img, disk.qcow2, overlay.qcow2 backed by raw.img,
- * cd.iso; also TMPDIR, for snapshot=on overlays). An input with a '/' is skipped, so
- * nothing outside the directory is named. After each input every drive
+ * cd.iso; also TMPDIR, for snapshot=on overlays). An input with a '/'
+ * is skipped, so nothing outside the directory is named. After each input every drive
  * is closed and forgotten and the images are written back as they were.
  */
 #include "fuzz.h"
