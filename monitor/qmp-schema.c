@@ -247,6 +247,7 @@ static const SchemaCommand schema_commands[] = {
     { "query-name", NULL, "NameInfo" },
     { "query-uuid", NULL, "UuidInfo" },
     { "query-kvm", NULL, "KvmInfo" },
+    { "rtc-reset-reinjection" },
     { "query-target", NULL, "TargetInfo" },
     { "query-commands", NULL, "[CommandInfo]" },
     { "query-cpus-fast", NULL, "[CpuInfoFast]" },

@@ -10,6 +10,9 @@
 #include "qom/qom-internal.h"
 
 const char *const on_off_auto_names[] = { "auto", "on", "off", NULL };
+const char *const lost_tick_policy_names[] = {
+    "discard", "delay", "slew", NULL
+};
 
 static const char *const kind_type_names[] = {
     [PROP_KIND_BOOL] = "bool", [PROP_KIND_UINT8] = "uint8",

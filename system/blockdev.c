@@ -617,3 +617,17 @@ DriveInfo *drive_check_orphaned(Error **errp)
     }
     return NULL;
 }
+
+void drive_free_all(void)
+{
+    drive_close_all();
+    for (guint i = 0; drives && i < drives->len; i++) {
+        DriveInfo *di = drives->pdata[i];
+        g_free(di->id);
+        g_free(di->serial);
+        g_free(di);
+    }
+    if (drives) {
+        g_ptr_array_set_size(drives, 0);
+    }
+}

@@ -64,6 +64,7 @@ static const VlOption vl_options[] = {
     { "hdd", true, OPT_HDD },
     { "cdrom", true, OPT_CDROM },
     { "snapshot", false, OPT_SNAPSHOT },
+    { "rtc", true, OPT_RTC },
 };
 
 static const VlOption *vl_find_option(const char *name)

@@ -22,6 +22,7 @@
 #include "hw/virtio/virtio-blk.h"
 #include "accel/tcg/tcg-accel.h"
 #include "sysemu/qtest.h"
+#include "sysemu/rtc.h"
 #include "sysemu/runstate.h"
 #include "sysemu/sysemu.h"
 #include "target/i386/cpu.h"
@@ -328,6 +329,23 @@ static void collect(VlConfig *c, GPtrArray *args)
         case OPT_CHROOT:
             c->chroot_dir = a->arg;
             break;
+        case OPT_RTC: {
+            Opts *o = parse_opts(a, NULL, false);
+            Error *err = NULL;
+
+            if (opts_wants_help(o)) {
+                printf("rtc options:\n  base=<str>\n  clock=<str>\n"
+                       "  driftfix=<str>\n");
+                exit(0);
+            }
+            loc_push_option(a->typed, a->arg);
+            if (!rtc_parse_opts(o, &err)) {
+                fail(err);
+            }
+            loc_pop();
+            opts_free(o);
+            break;
+        }
         case OPT_GDB:
         case OPT_GDB_DEFAULT:
             c->gdb_arg = a;

@@ -14,10 +14,25 @@
  * every update while the clock runs; a periodic timer at the rate chosen
  * by register A sets PF while PIE is on. With PIE off PF is worked out
  * when register C is read, so no fast timer runs for nobody.
+ *
+ * Time runs on the clock -rtc clock= chose (sysemu/rtc.h; default the
+ * virtual clock) from the time -rtc base= chose.
+ *
+ * Lost ticks: with lost_tick_policy=slew (-rtc driftfix=slew) a periodic
+ * interrupt is lost when its slot comes while the guest has not taken
+ * the previous one (PF still set in register C), or when the timer ran
+ * late and skipped slots (the main loop coalesces periodic timers).
+ * Lost ones are counted and re-injected one at a time, each a quarter
+ * period after the guest acknowledged the previous interrupt by reading
+ * register C, so a guest that counts interrupts to keep time (Windows)
+ * catches up. A rate change rescales the backlog to keep the time it
+ * stands for.
  */
 #include "util/osdep.h"
 #include <time.h>
 #include "hw/rtc/mc146818rtc.h"
+#include "sysemu/rtc.h"
+#include "monitor/qmp.h"
 #include "qom/property.h"
 #include "util/log.h"
 #include "util/timer.h"
@@ -63,7 +78,7 @@ typedef struct RTCState {
     uint16_t iobase;
     uint8_t isairq;
     int32_t base_year;
-    int lost_tick_policy;
+    int lost_tick_policy;       /* LostTickPolicy: discard or slew */
 
     /* guest-visible state */
     uint8_t cmos[RTC_CMOS_SIZE];
@@ -72,19 +87,28 @@ typedef struct RTCState {
     int64_t offset_ns;        /* UTC ns = virtual clock + offset_ns */
     int64_t pf_last;          /* last periodic slot accounted in PF */
     bool hpet_legacy;         /* HPET legacy replacement owns IRQ 8 */
+    uint32_t coalesced;       /* slew: periodic interrupts owed */
 
     /* host side */
+    ClockType clock;          /* -rtc clock= */
     qemu_irq irq;
     Timer *periodic_timer;
     Timer *second_timer;
+    Timer *reinject_timer;
     MemoryRegion io;
 } RTCState;
 
+/* Realized RTCs, for QMP rtc-reset-reinjection. */
+static GSList *rtc_list;
+
 OBJECT_DECLARE_SIMPLE_TYPE(RTCState, MC146818_RTC)
 
-static int64_t vclock_now(void)
+/* The backlog of owed interrupts holds at most this much guest time. */
+#define RTC_COALESCED_MAX_SECS 60
+
+static int64_t rtc_now(RTCState *s)
 {
-    return clock_get_ns(KEMU_CLOCK_VIRTUAL);
+    return clock_get_ns(s->clock);
 }
 
 static bool rtc_running(RTCState *s)
@@ -100,7 +124,7 @@ static bool rtc_divider_running(RTCState *s)
 
 static int64_t rtc_guest_ns(RTCState *s)
 {
-    return vclock_now() + s->offset_ns;
+    return rtc_now(s) + s->offset_ns;
 }
 
 static uint8_t to_reg(RTCState *s, int v)
@@ -199,7 +223,7 @@ static void rtc_refresh(RTCState *s)
 static void rtc_set_offset_from_regs(RTCState *s, int64_t phase_ns)
 {
     s->offset_ns = rtc_time_from_regs(s) * NANOSECONDS_PER_SECOND +
-                   phase_ns - vclock_now();
+                   phase_ns - rtc_now(s);
 }
 
 static void rtc_update_irq(RTCState *s)
@@ -246,7 +270,7 @@ static int64_t ticks_to_ns_ceil(int64_t ticks)
 
 static int64_t rtc_period_slot(RTCState *s, int64_t period)
 {
-    return floor_div(ns_to_ticks(vclock_now()), period);
+    return floor_div(ns_to_ticks(rtc_now(s)), period);
 }
 
 static void rtc_arm_periodic(RTCState *s)
@@ -282,10 +306,61 @@ static void rtc_resync_pf(RTCState *s)
     s->pf_last = period ? rtc_period_slot(s, period) : 0;
 }
 
-static void rtc_periodic_cb(void *opaque)
+static int64_t rtc_period_ns(int64_t period)
+{
+    int64_t ns = ticks_to_ns_ceil(period);
+    return ns > 0 ? ns : 1;
+}
+
+static void rtc_coalesce(RTCState *s, int64_t n, int64_t period)
+{
+    int64_t max = RTC_COALESCED_MAX_SECS * RTC_FREQ / period;
+
+    if (n > 0) {
+        s->coalesced = MIN((int64_t)s->coalesced + n, max);
+    }
+}
+
+/* The guest took an interrupt (read C): the next owed one follows soon. */
+static void rtc_arm_reinject(RTCState *s)
+{
+    int64_t period = rtc_period_ticks(s);
+
+    if (s->coalesced && period && (s->cmos[RTC_REG_B] & REGB_PIE)) {
+        timer_mod_ns(s->reinject_timer,
+                     rtc_now(s) + MAX(rtc_period_ns(period) / 4, 1));
+    }
+}
+
+static void rtc_reinject_cb(void *opaque)
 {
     RTCState *s = opaque;
 
+    if (!s->coalesced || !rtc_period_ticks(s) ||
+        !(s->cmos[RTC_REG_B] & REGB_PIE) ||
+        (s->cmos[RTC_REG_C] & REGC_PF)) {
+        return;     /* the next read of register C tries again */
+    }
+    s->coalesced--;
+    s->cmos[RTC_REG_C] |= REGC_PF;
+    rtc_update_irq(s);
+}
+
+static void rtc_periodic_cb(void *opaque)
+{
+    RTCState *s = opaque;
+    int64_t period = rtc_period_ticks(s);
+
+    if (period && s->lost_tick_policy == LOST_TICK_POLICY_SLEW) {
+        int64_t gap = rtc_period_slot(s, period) - s->pf_last;
+
+        /* Slots a late timer skipped, and this one if the guest has
+         * not taken the last interrupt yet. */
+        if (gap > 0) {
+            rtc_coalesce(s, gap - 1 + !!(s->cmos[RTC_REG_C] & REGC_PF),
+                         period);
+        }
+    }
     rtc_catch_up_pf(s);
     rtc_update_irq(s);
     rtc_arm_periodic(s);
@@ -364,6 +439,7 @@ static uint8_t rtc_read_data(RTCState *s)
         }
         s->cmos[RTC_REG_C] = 0;       /* reading C acknowledges */
         rtc_update_irq(s);
+        rtc_arm_reinject(s);
         return ret;
     case RTC_REG_D:
         return REGD_VRT;
@@ -379,6 +455,7 @@ static void rtc_write_reg_a(RTCState *s, uint8_t v)
 {
     bool was_running = rtc_running(s);
     bool div_was = rtc_divider_running(s);
+    int64_t old_period = rtc_period_ticks(s), new_period;
 
     if (was_running && (v & REGA_DV_MASK) != REGA_DV_NORMAL) {
         rtc_refresh(s);                  /* freeze what the guest sees */
@@ -387,6 +464,14 @@ static void rtc_write_reg_a(RTCState *s, uint8_t v)
     if (!div_was && rtc_divider_running(s) && rtc_running(s)) {
         /* Leaving divider reset: the first update comes 500 ms later. */
         rtc_set_offset_from_regs(s, NANOSECONDS_PER_SECOND / 2);
+    }
+    new_period = rtc_period_ticks(s);
+    if (s->coalesced && old_period && new_period &&
+        old_period != new_period) {
+        /* Owed interrupts stand for time: keep it at the new rate. */
+        s->coalesced = MIN((uint64_t)s->coalesced * old_period / new_period,
+                           (uint64_t)RTC_COALESCED_MAX_SECS * RTC_FREQ /
+                           new_period);
     }
     rtc_resync_pf(s);
 }
@@ -513,24 +598,32 @@ static bool rtc_realize(DeviceState *dev, Error **errp)
                    ISA_NUM_IRQS - 1);
         return false;
     }
+    if (s->lost_tick_policy != LOST_TICK_POLICY_DISCARD &&
+        s->lost_tick_policy != LOST_TICK_POLICY_SLEW) {
+        error_setg(errp, "Invalid lost tick policy.");
+        return false;
+    }
+    s->clock = rtc_clock;
     s->cmos[RTC_REG_A] = REGA_DV_NORMAL | 0x06;   /* 1024 Hz selected */
     s->cmos[RTC_REG_B] = REGB_24H;
     s->cmos[RTC_REG_C] = 0;
     s->cmos[RTC_REG_D] = REGD_VRT;
-    /* Host UTC, whole seconds, so guest updates fall on virtual-clock
-     * second boundaries (deterministic under qtest). */
-    host_secs = clock_get_ns(KEMU_CLOCK_HOST) / NANOSECONDS_PER_SECOND;
-    s->offset_ns = host_secs * NANOSECONDS_PER_SECOND - vclock_now();
+    /* Whole seconds (-rtc base=), so guest updates fall on second
+     * boundaries of the RTC's clock (deterministic under qtest). */
+    host_secs = rtc_start_seconds();
+    s->offset_ns = host_secs * NANOSECONDS_PER_SECOND - rtc_now(s);
     rtc_regs_from_time(s, host_secs);
 
     s->irq = isa_get_irq(ISA_DEVICE(dev), s->isairq);
     qdev_init_gpio_in_named(dev, rtc_hpet_legacy, "hpet-legacy", 1);
-    s->periodic_timer = timer_new_ns(KEMU_CLOCK_VIRTUAL, rtc_periodic_cb, s);
-    s->second_timer = timer_new_ns(KEMU_CLOCK_VIRTUAL, rtc_second_cb, s);
+    s->periodic_timer = timer_new_ns(s->clock, rtc_periodic_cb, s);
+    s->second_timer = timer_new_ns(s->clock, rtc_second_cb, s);
+    s->reinject_timer = timer_new_ns(s->clock, rtc_reinject_cb, s);
     memory_region_init_io(&s->io, OBJECT(dev), &rtc_io_ops, s, "rtc", 2);
     isa_register_ioport(ISA_DEVICE(dev), &s->io, s->iobase);
     rtc_resync_pf(s);
     rtc_rearm(s);
+    rtc_list = g_slist_prepend(rtc_list, s);
     return true;
 }
 
@@ -544,7 +637,9 @@ static void rtc_unrealize(DeviceState *dev)
     memory_region_destroy(&s->io);
     timer_free(s->periodic_timer);
     timer_free(s->second_timer);
-    s->periodic_timer = s->second_timer = NULL;
+    timer_free(s->reinject_timer);
+    s->periodic_timer = s->second_timer = s->reinject_timer = NULL;
+    rtc_list = g_slist_remove(rtc_list, s);
 }
 
 /* The RESET pin: interrupt enables and flags clear; time and RAM stay. */
@@ -554,8 +649,10 @@ static void rtc_reset(DeviceState *dev)
 
     s->cmos[RTC_REG_B] &= ~(REGB_PIE | REGB_AIE | REGB_UIE | REGB_SQWE);
     s->cmos[RTC_REG_C] = 0;
+    s->coalesced = 0;
     rtc_update_irq(s);
     if (s->periodic_timer) {
+        timer_del(s->reinject_timer);
         rtc_resync_pf(s);
         rtc_rearm(s);
     }
@@ -568,6 +665,7 @@ static int rtc_post_load(void *opaque, int version)
     if (s->periodic_timer) {
         rtc_update_irq(s);
         rtc_rearm(s);
+        rtc_arm_reinject(s);
     }
     return 0;
 }
@@ -579,6 +677,7 @@ static const StateField rtc_fields[] = {
     STATE_INT64(offset_ns, RTCState),
     STATE_INT64(pf_last, RTCState),
     STATE_BOOL(hpet_legacy, RTCState),
+    STATE_UINT32(coalesced, RTCState),
     STATE_END
 };
 
@@ -589,16 +688,12 @@ static const StateDesc rtc_state = {
     .post_load = rtc_post_load,
 };
 
-static const char *const lost_tick_policy_names[] = {
-    "discard", "delay", "slew", NULL
-};
-
 static const Property rtc_props[] = {
     DEFINE_PROP_INT32("base_year", RTCState, base_year, 1980),
     DEFINE_PROP_UINT16("iobase", RTCState, iobase, 0x70),
     DEFINE_PROP_UINT8("irq", RTCState, isairq, RTC_ISA_IRQ),
-    DEFINE_PROP_ENUM("lost_tick_policy", RTCState, lost_tick_policy, 0,
-                     "LostTickPolicy", lost_tick_policy_names),
+    DEFINE_PROP_LOSTTICKPOLICY("lost_tick_policy", RTCState,
+                               lost_tick_policy, LOST_TICK_POLICY_DISCARD),
     DEFINE_PROP_END,
 };
 
@@ -626,3 +721,26 @@ static const TypeInfo rtc_types[] = {
     },
 };
 DEFINE_TYPES(rtc_types)
+
+/* QMP rtc-reset-reinjection: forget the owed interrupts, e.g. after the
+ * guest's clock was set another way (a guest agent). */
+static JsonNode *qmp_rtc_reset_reinjection(JsonObject *args, Error **errp)
+{
+    if (qmp_check_args(args, "", errp)) {
+        for (GSList *l = rtc_list; l; l = l->next) {
+            RTCState *s = l->data;
+            s->coalesced = 0;
+            timer_del(s->reinject_timer);
+        }
+    }
+    return NULL;
+}
+
+static const MonitorCommand rtc_commands[] = {
+    { .qmp_name = "rtc-reset-reinjection", .qmp = qmp_rtc_reset_reinjection },
+};
+
+static void __attribute__((constructor)) rtc_commands_register(void)
+{
+    monitor_register_commands(rtc_commands, ARRAY_SIZE(rtc_commands));
+}

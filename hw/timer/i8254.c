@@ -10,6 +10,14 @@
  * and OUT from the elapsed clock ticks. The count written is taken into
  * the counting element on the first CLK after the write (or trigger), as
  * the datasheet's timing diagrams show.
+ *
+ * Lost ticks: a timer callback that runs late (the main loop coalesces
+ * periodic timers, docs/devel/main-loop.md) misses channel 0's periodic
+ * ticks. lost_tick_policy says what happens to them: "discard" (the
+ * default) drops them; "delay" and "slew" count them and deliver them
+ * later as extra IRQ 0 edges, "delay" as soon as it can (a quarter
+ * period apart), "slew" spread out (one extra tick per period) so the
+ * rate the guest sees rises to twice the normal one until it caught up.
  */
 #include "util/osdep.h"
 #include "util/log.h"
@@ -17,6 +25,7 @@
 #include "hw/timer/i8254.h"
 #include "hw/isa.h"
 #include "exec/memory.h"
+#include "qom/property.h"
 
 enum { PIT_IDLE, PIT_WAIT, PIT_COUNTING };
 
@@ -56,7 +65,14 @@ typedef struct PITState {
     int64_t timer_due;      /* when it was armed for (host-side) */
     PITChannel ch[3];
     bool hpet_legacy;       /* HPET legacy replacement owns IRQ 0 */
+    int lost_tick_policy;   /* LostTickPolicy */
+    uint32_t lost;          /* channel 0 ticks missed, not yet delivered */
+    Timer *lost_timer;      /* delivers them, one per firing */
 } PITState;
+
+/* The backlog of lost ticks holds at most this much guest time; past it
+ * (a guest stopped for minutes, a reload of 2) ticks are dropped. */
+#define PIT_LOST_MAX_NS (60 * NANOSECONDS_PER_SECOND)
 
 OBJECT_DECLARE_SIMPLE_TYPE(PITState, ISA_PIT)
 
@@ -92,6 +108,7 @@ static int pit_post_load(void *opaque, int version);
 static const StateField pit_fields[] = {
     STATE_STRUCT_ARRAY(ch, PITState, 3, PITChannel, &pit_channel_state),
     STATE_BOOL(hpet_legacy, PITState),
+    STATE_UINT32(lost, PITState),
     STATE_END
 };
 static const StateDesc pit_state = {
@@ -241,19 +258,20 @@ static int64_t pit_next_transition(PITChannel *c, int64_t now)
  * the (later) time it runs: a mode 2 pulse is low for one input clock,
  * shorter than any timer latency, and evaluating OUT late would skip it.
  */
-static void pit_irq_update_at(PITState *s, int64_t now)
+static bool pit_irq_update_at(PITState *s, int64_t now)
 {
     PITChannel *c = &s->ch[0];
-    bool out = pit_out(c, now);
+    bool out = pit_out(c, now), rose = false;
 
     if (s->hpet_legacy) {
         /* IRQ 0 is the HPET's: nothing to drive, nothing to wait for.
          * OUT is a function of time, recomputed when we get it back. */
         timer_del(s->timer);
-        return;
+        return false;
     }
     if (out != c->irq_level) {
         c->irq_level = out;
+        rose = out;
         qemu_set_irq(s->irq, out);
     }
     int64_t t = pit_next_transition(c, now);
@@ -263,6 +281,7 @@ static void pit_irq_update_at(PITState *s, int64_t now)
     } else {
         timer_del(s->timer);
     }
+    return rose;
 }
 
 static void pit_irq_update(PITState *s)
@@ -277,20 +296,112 @@ static void pit_irq_update(PITState *s)
  * periods it missed are coalesced rather than replayed one per pass,
  * which a reload of 2 (1.7 us) would make an endless backlog.
  */
+/* ---- lost ticks ---- */
+
+static bool pit_periodic(PITChannel *c)
+{
+    return (c->mode == 2 || c->mode == 3) && c->state == PIT_COUNTING &&
+           !c->frozen;
+}
+
+/* Ticks (rising edges of OUT in a periodic mode) in (t0, t1]. */
+static int64_t pit_ticks_between(PITChannel *c, int64_t t0, int64_t t1)
+{
+    int64_t n = pit_period(c), d0, d1;
+
+    if (!pit_periodic(c) || c->next_start >= 0) {
+        return 0;   /* a reload in between: too rare to account for */
+    }
+    d0 = pit_elapsed(c, t0);
+    d1 = pit_elapsed(c, t1);
+    if (d0 < 0) {
+        d0 = 0;
+    }
+    return d1 > d0 ? d1 / n - d0 / n : 0;
+}
+
+static int64_t pit_period_ns(PITChannel *c)
+{
+    int64_t ns = pit_ticks_to_ns(pit_period(c));
+    return ns > 0 ? ns : 1;
+}
+
+static void pit_lost_arm(PITState *s, int64_t now)
+{
+    int64_t period = pit_period_ns(&s->ch[0]);
+
+    timer_mod_ns(s->lost_timer, now + (s->lost_tick_policy ==
+                 LOST_TICK_POLICY_SLEW ? period : MAX(period / 4, 1)));
+}
+
+static void pit_lost_ticks(PITState *s, int64_t n, int64_t now)
+{
+    int64_t max = PIT_LOST_MAX_NS / pit_period_ns(&s->ch[0]);
+
+    if (s->lost_tick_policy == LOST_TICK_POLICY_DISCARD || n <= 0) {
+        return;
+    }
+    s->lost = MIN(MIN((int64_t)s->lost + n, max), (int64_t)UINT32_MAX);
+    if (s->lost && !timer_pending(s->lost_timer)) {
+        pit_lost_arm(s, now);
+    }
+}
+
+static void pit_lost_drop(PITState *s)
+{
+    s->lost = 0;
+    if (s->lost_timer) {
+        timer_del(s->lost_timer);
+    }
+}
+
+/* One owed tick: a pulse on IRQ 0, which then shows OUT again. */
+static void pit_lost_cb(void *opaque)
+{
+    PITState *s = opaque;
+    PITChannel *c = &s->ch[0];
+    int64_t now = clock_get_ns(KEMU_CLOCK_VIRTUAL);
+
+    pit_apply_pending(c, now);
+    if (!s->lost || s->hpet_legacy || !pit_periodic(c)) {
+        pit_lost_drop(s);
+        return;
+    }
+    qemu_set_irq(s->irq, !c->irq_level);
+    qemu_set_irq(s->irq, c->irq_level);
+    if (--s->lost) {
+        pit_lost_arm(s, now);
+    }
+}
+
 static void pit_timer_cb(void *opaque)
 {
     PITState *s = opaque;
+    PITChannel *c = &s->ch[0];
     int64_t now = clock_get_ns(KEMU_CLOCK_VIRTUAL);
+    int64_t missed = 0;
 
     if (s->timer_due < now) {
         pit_irq_update_at(s, s->timer_due);
+        pit_apply_pending(c, now);
+        if (!s->hpet_legacy) {
+            missed = pit_ticks_between(c, s->timer_due, now);
+        }
     }
-    pit_irq_update_at(s, now);
+    if (pit_irq_update_at(s, now)) {
+        missed--;       /* that one was delivered */
+    }
+    pit_lost_ticks(s, missed, now);
 }
 
 static int pit_post_load(void *opaque, int version)
 {
-    pit_irq_update(opaque);
+    PITState *s = opaque;
+
+    pit_irq_update(s);
+    if (s->lost) {
+        pit_lost_arm(s, clock_get_ns(KEMU_CLOCK_VIRTUAL));
+    }
     return 0;
 }
 
@@ -445,6 +556,9 @@ static void pit_write_control(PITState *s, uint8_t v)
     c->state = PIT_IDLE;
     c->frozen = false;
     c->next_start = -1;
+    if (sc == 0) {
+        pit_lost_drop(s);   /* owed ticks of a period no longer running */
+    }
     pit_channel_changed(s, sc);
 }
 
@@ -660,6 +774,7 @@ static void pit_reset(DeviceState *dev)
     if (s->timer) {
         timer_del(s->timer);
     }
+    pit_lost_drop(s);
 }
 
 /*
@@ -707,6 +822,7 @@ static bool pit_realize(DeviceState *dev, Error **errp)
     memory_region_init_io(&s->io, OBJECT(s), &pit_io_ops, s, "pit", 4);
     isa_register_ioport(isa, &s->io, s->iobase);
     s->timer = timer_new_ns(KEMU_CLOCK_VIRTUAL, pit_timer_cb, s);
+    s->lost_timer = timer_new_ns(KEMU_CLOCK_VIRTUAL, pit_lost_cb, s);
     pit_reset(dev);
     return true;
 }
@@ -718,7 +834,8 @@ static void pit_unrealize(DeviceState *dev)
     isa_unregister_ioport(ISA_DEVICE(dev), &s->io);
     memory_region_destroy(&s->io);
     timer_free(s->timer);
-    s->timer = NULL;
+    timer_free(s->lost_timer);
+    s->timer = s->lost_timer = NULL;
 }
 
 static void pit_print_info(DeviceState *dev, GString *out, int indent)
@@ -732,10 +849,15 @@ static void pit_print_info(DeviceState *dev, GString *out, int indent)
                                "out=%d\n", indent, "", i, c->mode, c->count,
                                c->gate, pit_out(c, now));
     }
+    g_string_append_printf(out, "%*slost_tick_policy=%s lost=%u\n", indent,
+                           "", lost_tick_policy_names[s->lost_tick_policy],
+                           s->lost);
 }
 
 static const Property pit_props[] = {
     DEFINE_PROP_UINT32("iobase", PITState, iobase, 0x40),
+    DEFINE_PROP_LOSTTICKPOLICY("lost_tick_policy", PITState,
+                               lost_tick_policy, LOST_TICK_POLICY_DISCARD),
     DEFINE_PROP_END,
 };
 

@@ -86,4 +86,15 @@ extern const char *const on_off_auto_names[];
 #define DEFINE_PROP_ON_OFF_AUTO(_n, _s, _f, _d) \
     DEFINE_PROP_ENUM(_n, _s, _f, _d, "OnOffAuto", on_off_auto_names)
 
+/* What a periodic timer device does with ticks it could not deliver in
+ * time (QEMU's LostTickPolicy; docs/devel/main-loop.md). */
+typedef enum LostTickPolicy {
+    LOST_TICK_POLICY_DISCARD,
+    LOST_TICK_POLICY_DELAY,
+    LOST_TICK_POLICY_SLEW,
+} LostTickPolicy;
+extern const char *const lost_tick_policy_names[];
+#define DEFINE_PROP_LOSTTICKPOLICY(_n, _s, _f, _d) \
+    DEFINE_PROP_ENUM(_n, _s, _f, _d, "LostTickPolicy", lost_tick_policy_names)
+
 #endif

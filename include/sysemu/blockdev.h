@@ -71,6 +71,9 @@ DriveInfo *drive_check_orphaned(Error **errp);
 
 /* Flushes and closes every drive (at exit, SIGTERM included). */
 void drive_close_all(void);
+/* Closes every drive and forgets it, for programs without a machine
+ * (the drive fuzz target); no device may hold one. */
+void drive_free_all(void);
 
 /* drive_del / blockdev-del: forget a drive (lookups no longer find it),
  * then free it with its node. */

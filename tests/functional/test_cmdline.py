@@ -4,12 +4,13 @@ output, and the one-line QEMU-style errors (exit status 1) for bad values.
 Machines that must run use the qtest accelerator, so no KVM is needed."""
 import os
 import signal
+import socket
 import sys
 import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kemu_test import PROG, QTest, run  # noqa: E402
+from kemu_test import PROG, QmpStream, QTest, run  # noqa: E402
 
 QT = ["-accel", "qtest", "-display", "none", "-nodefaults"]
 
@@ -284,6 +285,99 @@ class TestMisc(CmdlineCase):
         r = run(QT + ["-serial", "file:/nonexistent/dir/x"])
         self.assertEqual(r.status, 1, r)
         self.assertIn("-serial file:/nonexistent/dir/x:", r.err_lines()[0])
+
+
+class TestRtc(CmdlineCase):
+    def rtc_regs(self, q):
+        """Year, month, day, hour, minute, second as the guest reads them
+        (BCD, 24-hour: the RTC's reset format)."""
+        regs = []
+        for idx in (9, 8, 7, 4, 2, 0):
+            q.ok(f"outb 0x70 {idx}")
+            v = int(q.ok("inb 0x71"), 0)
+            regs.append((v >> 4) * 10 + (v & 15))
+        return regs
+
+    def test_errors(self):
+        self.assertError(QT + ["-rtc", "driftfix=foo"],
+                         "-rtc driftfix=foo: invalid option value 'foo'")
+        self.assertError(QT + ["-rtc", "clock=foo"],
+                         "-rtc clock=foo: invalid option value 'foo'")
+        self.assertError(QT + ["-rtc", "foo=bar"],
+                         "-rtc foo=bar: Invalid parameter 'foo'")
+        for bad in ("foo", "2006-13-01", "2006-06-32", "2006-06-17T24:00:00",
+                    "2006-06-17T16:01:21x", "1899-12-31", "2200-01-01",
+                    "2006-06-17T16:01", "-1-01-01"):
+            r = self.assertError(QT + ["-rtc", f"base={bad}"],
+                                 f"-rtc base={bad}: invalid datetime format")
+            self.assertIn("valid formats: '2006-06-17T16:01:21' or "
+                          "'2006-06-17'", r.err)
+        # What a policy means differs per device, as in QEMU.
+        self.assertError(QT + ["-global", "mc146818rtc.lost_tick_policy=delay"],
+                         "Invalid lost tick policy.", exact=False)
+        self.assertError(QT + ["-global", "isa-pit.lost_tick_policy=merge"],
+                         "Parameter 'lost_tick_policy' does not accept "
+                         "value 'merge'", exact=False)
+
+    def test_help(self):
+        self.assertHelp(["-rtc", "help"], "rtc options:", "base=<str>",
+                        "clock=<str>", "driftfix=<str>")
+        self.assertHelp(["-help"], "-rtc [base=utc|localtime|date]")
+
+    def test_base_date(self):
+        with QTest(["-rtc", "base=2006-06-17T16:01:21,driftfix=slew"]) as q:
+            self.assertEqual(self.rtc_regs(q), [6, 6, 17, 16, 1, 21])
+            q.ok("clock_step 5000000000")
+            self.assertEqual(self.rtc_regs(q), [6, 6, 17, 16, 1, 26])
+        with QTest(["-rtc", "base=2099-12-31,clock=vm,driftfix=none"]) as q:
+            self.assertEqual(self.rtc_regs(q), [99, 12, 31, 0, 0, 0])
+            q.ok("outb 0x70 0x32")      # century byte
+            self.assertEqual(q.ok("inb 0x71"), "0x0020")
+
+    def test_base_utc_and_localtime(self):
+        for base in ("utc", "localtime"):
+            with QTest(["-rtc", f"base={base}"]) as q:
+                year = self.rtc_regs(q)[0]
+                self.assertGreaterEqual(year, 24)
+
+    def test_rtc_reset_reinjection(self):
+        """driftfix=slew: ten periodic interrupts left unacknowledged owe
+        nine; after an acknowledgement the next comes a quarter period
+        later, unless QMP rtc-reset-reinjection forgot them."""
+        period = 1000000000 // 1024
+        for reset in (False, True):
+            with tempfile.TemporaryDirectory() as d:
+                path = os.path.join(d, "qmp.sock")
+                with QTest(["-rtc", "driftfix=slew",
+                            "-qmp", f"unix:{path},server=on,wait=off"]) as q:
+                    s = socket.socket(socket.AF_UNIX)
+                    s.settimeout(30)
+                    s.connect(path)
+                    qmp = QmpStream(s)
+                    qmp.ret("qmp_capabilities")
+                    q.ok("irq_intercept_in /machine/ioapic")
+                    q.ok("clock_set 1000000")
+                    for reg, val in ((0x0a, 0x26), (0x0b, 0x42)):
+                        q.outb(0x70, reg)
+                        q.outb(0x71, val)
+                    q.ok(f"clock_step {period * 10 + period // 2}")
+                    self.assertTrue(q.irqs.get(8))
+                    if reset:
+                        self.assertEqual(qmp.ret("rtc-reset-reinjection"),
+                                         {})
+                    q.outb(0x70, 0x0c)
+                    q.inb(0x71)                     # acknowledge
+                    self.assertFalse(q.irqs.get(8))
+                    q.ok(f"clock_step {period // 4 + 1000}")
+                    q.ok("endianness")              # collect IRQ lines
+                    self.assertEqual(bool(q.irqs.get(8)), not reset)
+                    s.close()
+
+    def test_clock_host_runs_without_the_virtual_clock(self):
+        # clock=host: the RTC follows the host's time, not clock_step.
+        with QTest(["-rtc", "base=2006-06-17,clock=host"]) as q:
+            q.ok("clock_step 10000000000")
+            self.assertLess(self.rtc_regs(q)[5], 10)
 
 
 class TestRunstate(CmdlineCase):

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Hostile monitor clients: a 64 MiB HMP line, clients that send
 commands and never read the replies (HMP and QMP), 1,000 clients
-connecting at once to one QMP socket. Through all of it kemu's memory
+connecting at once to one QMP socket, clients that connect and say
+nothing or trickle a byte at a time (QMP, HMP, telnet, gdbstub, VNC). Through all of it kemu's memory
 and file descriptors stay bounded and a client of a second -qmp socket
 still answers query-status. Every wait has a generous deadline; nothing
 is timed."""
@@ -42,6 +43,8 @@ class Limits(unittest.TestCase):
         self.q2 = os.path.join(self.dir, "q2.sock")
         self.hmp_path = os.path.join(self.dir, "hmp.sock")
         self.tel_path = os.path.join(self.dir, "telnet.sock")
+        self.gdb_path = os.path.join(self.dir, "gdb.sock")
+        self.vnc_path = os.path.join(self.dir, "vnc.sock")
         self.proc = subprocess.Popen(
             [kemu_test.binary(), "-accel", "qtest", "-display", "none",
              "-nodefaults", "-S", "-m", "64",
@@ -51,14 +54,17 @@ class Limits(unittest.TestCase):
              "-chardev",
              f"socket,id=tn,path={self.tel_path},server=on,wait=off,"
              "telnet=on",
-             "-mon", "chardev=tn"],
+             "-mon", "chardev=tn",
+             "-gdb", f"unix:{self.gdb_path},server=on,wait=off",
+             "-vnc", f"unix:{self.vnc_path}"],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, errors="replace")
         self.addCleanup(kemu_test.stop, self.proc)
         end = time.monotonic() + DEADLINE
         while not all(os.path.exists(p)
                       for p in (self.q1, self.q2, self.hmp_path,
-                                self.tel_path)):
+                                self.tel_path, self.gdb_path,
+                                self.vnc_path)):
             self.assertIsNone(self.proc.poll(), "kemu exited")
             self.assertLess(time.monotonic(), end, "no monitor sockets")
             time.sleep(0.05)
@@ -192,6 +198,37 @@ class Limits(unittest.TestCase):
         q.sock.close()
         q = self.qmp(self.q1)
         self.assertEqual(q.ret("query-status")["status"], "prelaunch")
+
+    def test_silent_and_trickling_clients_hold_no_one_up(self):
+        """A client on every interface that connects and sends nothing,
+        and one on every interface that sends a byte at a time (a byte a
+        minute is the same for kemu: a partial line or packet is kept,
+        the loop goes on). Meanwhile the second QMP socket answers after
+        every byte; each trickled request is answered once complete."""
+        # Silent: connected, never a byte (QMP q1 and telnet stay taken,
+        # served one client at a time as QEMU does).
+        for path in (self.q1, self.tel_path):
+            self.connect(path)
+        q2 = self.qmp(self.q2)
+        hmp, mon = self.hmp()
+        gdb = self.connect(self.gdb_path)
+        vnc = self.connect(self.vnc_path)
+        self.assertTrue(vnc.recv(12).startswith(b"RFB 003.008"))
+        trickles = [(hmp, b"info status\n"),
+                    (gdb, b"$qAttached#8f"),
+                    (vnc, b"RFB 003.008\n")]
+        for i in range(max(len(t[1]) for t in trickles)):
+            for sock, data in trickles:
+                if i < len(data):
+                    sock.sendall(data[i:i + 1])
+            time.sleep(0.05)    # let kemu see the byte alone; not a check
+            self.assertEqual(q2.ret("query-status")["status"], "prelaunch")
+        mon.read_until("VM status: paused (prelaunch)")
+        self.assertIn(b"$", gdb.recv(256).lstrip(b"+"))
+        # RFB 3.8: the server lists its security types next.
+        self.assertGreaterEqual(len(vnc.recv(16)), 2)
+        q2.sock.close()     # q2 serves one client at a time
+        self.assert_bounded()
 
     def test_1000_clients(self):
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

@@ -89,6 +89,7 @@ def calls(tmp):
         ("query-target", None), ("query-commands", None),
         ("query-cpus-fast", None), ("query-hotpluggable-cpus", None),
         ("query-machines", None), ("query-qmp-schema", None),
+        ("rtc-reset-reinjection", None),
         ("stop", None), ("cont", None),
         # Input needs a running VM, as in QEMU.
         ("input-send-event", {"events": [

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """A guest that arms every timer at its shortest period and spins (the
 timer-storm test guest): QMP query-status and HMP info status still
-answer, quit ends the VM, SIGTERM ends the process. Runs under TCG; it
+answer, a VNC client gets its handshake and a gdb client its stop reply,
+quit ends the VM, SIGTERM and SIGINT end the process. Runs under TCG; it
 skips, saying so, until kemu lists a tcg accelerator. The same storms
 without guest code are tests/qtest/timer-storm-test.c.
 
@@ -39,13 +40,17 @@ class TimerStormGuest(unittest.TestCase):
         self.serial = os.path.join(self.dir, "serial.log")
         self.qmp_path = os.path.join(self.dir, "qmp.sock")
         self.hmp_path = os.path.join(self.dir, "hmp.sock")
+        self.gdb_path = os.path.join(self.dir, "gdb.sock")
+        self.vnc_path = os.path.join(self.dir, "vnc.sock")
         self.proc = subprocess.Popen(
             [BINARY, "-accel", "tcg", "-display", "none", "-nodefaults",
              "-M", "pc", "-m", "64",
              "-kernel", guest_image("timer-storm.mb"),
              "-serial", "file:" + self.serial,
              "-qmp", f"unix:{self.qmp_path},server=on,wait=off",
-             "-monitor", f"unix:{self.hmp_path},server=on,wait=off"],
+             "-monitor", f"unix:{self.hmp_path},server=on,wait=off",
+             "-gdb", f"unix:{self.gdb_path},server=on,wait=off",
+             "-vnc", f"unix:{self.vnc_path}"],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, errors="replace")
         self.addCleanup(self.cleanup)
@@ -91,15 +96,36 @@ class TimerStormGuest(unittest.TestCase):
         mon = self.hmp()
         for _ in range(5):
             self.assertIn("VM status: running", mon.cmd("info status"))
+        # VNC: the server's version, then (RFB 3.8) its security types.
+        v = self.connect(self.vnc_path)
+        self.assertEqual(v.recv(12), b"RFB 003.008\n")
+        v.sendall(b"RFB 003.008\n")
+        self.assertGreaterEqual(v.recv(16)[0], 1)
+        # gdb: attaching stops the VM; "?" says why.
+        g = self.connect(self.gdb_path)
+        g.sendall(b"$?#3f")
+        reply = b""
+        while b"#" not in reply:
+            chunk = g.recv(256)
+            self.assertTrue(chunk, "gdbstub hung up")
+            reply += chunk
+        self.assertIn(b"$T", reply.lstrip(b"+"))
         q.cmd("quit")
         self.proc.wait(timeout=DEADLINE)
         self.assertEqual(self.proc.returncode, 0)
 
-    def test_sigterm(self):
-        self.proc.send_signal(signal.SIGTERM)
+    def check_signal(self, sig):
+        self.proc.send_signal(sig)
         self.proc.wait(timeout=DEADLINE)
         self.assertEqual(self.proc.returncode, 0)
-        self.assertIn("terminating on signal 15", self.proc.stderr.read())
+        self.assertIn(f"terminating on signal {int(sig)}",
+                      self.proc.stderr.read())
+
+    def test_sigterm(self):
+        self.check_signal(signal.SIGTERM)
+
+    def test_sigint(self):
+        self.check_signal(signal.SIGINT)
 
 
 if __name__ == "__main__":

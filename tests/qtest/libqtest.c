@@ -36,6 +36,7 @@ struct QTestState {
     char *sock_path;
     GString *rx;
     bool irq_level[MAX_IRQ];
+    unsigned irq_raises[MAX_IRQ];
 };
 
 static const char *qtest_binary(void)
@@ -235,6 +236,7 @@ static char *recv_reply(QTestState *s)
             n = atoi(line + 10);
             if (n >= 0 && n < MAX_IRQ) {
                 s->irq_level[n] = line[4] == 'r';
+                s->irq_raises[n] += line[4] == 'r';
             }
             g_free(line);
             continue;
@@ -424,6 +426,13 @@ bool qtest_get_irq(QTestState *s, int num)
      * a harmless round trip collects them. */
     command_ok(s, command(s, "endianness"));
     return s->irq_level[num];
+}
+
+unsigned qtest_get_irq_raises(QTestState *s, int num)
+{
+    g_assert(num >= 0 && num < MAX_IRQ);
+    command_ok(s, command(s, "endianness"));    /* as qtest_get_irq */
+    return s->irq_raises[num];
 }
 
 /* ---- PCI configuration mechanism #1 ---- */

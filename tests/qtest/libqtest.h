@@ -65,6 +65,8 @@ int64_t qtest_clock_set(QTestState *s, int64_t ns);
 void qtest_irq_intercept_in(QTestState *s, const char *qom_path);
 void qtest_irq_intercept_out(QTestState *s, const char *qom_path);
 bool qtest_get_irq(QTestState *s, int num);
+/* How many times line n was seen going high since interception. */
+unsigned qtest_get_irq_raises(QTestState *s, int num);
 
 /* Send a raw protocol line; returns the reply ("OK ..." / "FAIL ...")
  * as a newly allocated string. */

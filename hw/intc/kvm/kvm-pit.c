@@ -7,10 +7,12 @@
  */
 #include "accel/kvm/kvm-int.h"
 #include "hw/timer/i8254.h"
+#include "qom/property.h"
 
 typedef struct KVMPITState {
     ISADevice parent_obj;
     uint32_t iobase;
+    int lost_tick_policy;   /* delay (the kernel re-injects) or discard */
     struct kvm_pit_state2 st;
 } KVMPITState;
 
@@ -115,6 +117,24 @@ static bool kvm_pit_realize(DeviceState *dev, Error **errp)
         error_setg(errp, "kvm-pit needs kernel-irqchip=on");
         return false;
     }
+    switch (KVM_PIT(dev)->lost_tick_policy) {
+    case LOST_TICK_POLICY_DELAY:
+        break;      /* the kernel's default: missed ticks re-injected */
+    case LOST_TICK_POLICY_DISCARD:
+        if (kvm_check_extension(KVM_CAP_REINJECT_CONTROL)) {
+            struct kvm_reinject_control rc = { .pit_reinject = 0 };
+            int r = kvm_vm_ioctl(KVM_REINJECT_CONTROL, &rc);
+            if (r < 0) {
+                error_setg_errno(errp, -r, "Can't disable in-kernel PIT "
+                                 "reinjection");
+                return false;
+            }
+        }
+        break;
+    default:
+        error_setg(errp, "Lost tick policy not supported.");
+        return false;
+    }
     ISA_DEVICE(dev)->ioport_id = KVM_PIT(dev)->iobase;
     qdev_init_gpio_in_named(dev, kvm_pit_hpet_legacy, "hpet-legacy", 1);
     return true;
@@ -126,6 +146,8 @@ static void kvm_pit_unrealize(DeviceState *dev)
 
 static const Property kvm_pit_props[] = {
     DEFINE_PROP_UINT32("iobase", KVMPITState, iobase, 0x40),
+    DEFINE_PROP_LOSTTICKPOLICY("lost_tick_policy", KVMPITState,
+                               lost_tick_policy, LOST_TICK_POLICY_DELAY),
     DEFINE_PROP_END,
 };
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * MC146818 RTC and CMOS NVRAM ("mc146818rtc", ports 0x70/0x71, IRQ 8).
- * Time starts at the host's UTC time and runs with the virtual clock.
+ * Time starts where -rtc base= says (default: the host's UTC time) and
+ * runs on the clock -rtc clock= chose (default: the virtual clock).
  */
 #ifndef KEMU_HW_RTC_MC146818RTC_H
 #define KEMU_HW_RTC_MC146818RTC_H
