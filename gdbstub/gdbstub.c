@@ -342,7 +342,10 @@ bool gdbserver_start(const char *dev, Error **errp)
     s->out = g_string_new(NULL);
     s->last = g_string_new(NULL);
     s->g_cpu = s->c_cpu = s->stop_cpu = first_cpu;
-    s->sstep_flags = SSTEP_ENABLE | SSTEP_NOIRQ | SSTEP_NOTIMER;
+    /* As QEMU: step with interrupts and timers held, where the
+     * accelerator can. */
+    s->sstep_flags = (SSTEP_ENABLE | SSTEP_NOIRQ | SSTEP_NOTIMER) &
+                     cpu_debug_sstep_supported();
     gdb_parser_init(&s->parser);
     if (!chr_fe_init(&s->fe, chr, errp)) {
         if (owned) {

@@ -7,10 +7,11 @@ static CPUState cpu0, cpu1;
 static int updates;
 static CPUState *updated;
 
-static void on_update(CPUState *cpu)
+static int on_update(CPUState *cpu)
 {
     updates++;
     updated = cpu;
+    return 0;
 }
 
 static void test_breakpoints(void)
