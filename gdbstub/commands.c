@@ -358,20 +358,29 @@ static void cmd_continue(GdbState *s, const char *p, bool step, bool sig)
     if (step) {
         step_cpu(s, cpu);
     }
-    gdb_resume(s);
+    s->run_cpu = cpu;
+    gdb_resume(s, NULL, 0);
 }
 
 /* vCont;ACTION[:TID];... : the leftmost action that names a thread
- * wins for it. Every vCPU runs once resumed (all-stop mode); stepping
- * ones stop after one instruction and stop the rest. */
+ * wins for it. vCPUs without an action stay stopped (gdb's
+ * scheduler-locking: "vCont;s:2" steps vCPU 2 alone, "vCont;s:2;c"
+ * steps it while the others run); stepping ones stop after one
+ * instruction and, all-stop, stop the rest. */
 static void cmd_vcont(GdbState *s, const char *p)
 {
-    int ncpu = cpu_count();
-    g_autofree bool *done = g_new0(bool, ncpu + 1);
-    g_autofree bool *step = g_new0(bool, ncpu + 1);
-    bool any = false;
     CPUState *cpu;
+    int ncpu = 0;
+    g_autofree bool *done = NULL;
+    g_autofree bool *step = NULL;
+    CPUState *first_step = NULL, *first_run = NULL;
+    bool any = false, all_run = true;
 
+    CPU_FOREACH(cpu) {
+        ncpu = MAX(ncpu, cpu->cpu_index + 1);
+    }
+    done = g_new0(bool, ncpu + 1);
+    step = g_new0(bool, ncpu + 1);
     while (*p == ';') {
         char act = *++p;
         CPUState *target = NULL;
@@ -395,7 +404,7 @@ static void cmd_vcont(GdbState *s, const char *p)
         }
         CPU_FOREACH(cpu) {
             int i = cpu->cpu_index;
-            if (i > ncpu || done[i] || (!all && cpu != target)) {
+            if (i < 0 || i >= ncpu || done[i] || (!all && cpu != target)) {
                 continue;
             }
             done[i] = true;
@@ -408,12 +417,27 @@ static void cmd_vcont(GdbState *s, const char *p)
         return;
     }
     CPU_FOREACH(cpu) {
-        if (cpu->cpu_index <= ncpu && step[cpu->cpu_index]) {
+        int i = cpu->cpu_index;
+        if (i < 0 || i >= ncpu || !done[i]) {
+            all_run = false;
+            continue;
+        }
+        if (!first_run) {
+            first_run = cpu;
+        }
+        if (step[i]) {
             step_cpu(s, cpu);
-            s->c_cpu = cpu;
+            if (!first_step) {
+                first_step = cpu;
+            }
         }
     }
-    gdb_resume(s);
+    /* The thread a Ctrl-C stop reply names: one that was running. */
+    if (first_step) {
+        s->c_cpu = first_step;
+    }
+    s->run_cpu = first_step ? first_step : all_run ? s->c_cpu : first_run;
+    gdb_resume(s, all_run ? NULL : done, ncpu);
 }
 
 static void cmd_set_thread(GdbState *s, const char *p)
