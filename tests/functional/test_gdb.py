@@ -222,6 +222,62 @@ class TestGdbGuest(KemuWithMonitor):
         self.assertIn("magic=42 counter=41", text)
         self.assertIn("released", text)
 
+    @unittest.skipIf(TCG_SKIP_REASON, TCG_SKIP_REASON)
+    def test_scheduler_locking_tcg(self):
+        self.scheduler_locking("tcg")
+
+    @unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
+    def test_scheduler_locking_kvm(self):
+        self.scheduler_locking("kvm")
+
+    def scheduler_locking(self, accel):
+        """One thread steps or runs while the other stays stopped: vCPU 2
+        counts in ap_tick(), so ap_ticks tells whether it ran."""
+        elf = guest_image("gdb-target.elf")
+        self.start("-accel", accel, "-S", "-smp", "2", "-no-reboot",
+                   "-kernel", guest_image("gdb-target.mb"),
+                   "-serial", "file:" + os.path.join(self.tmp, "serial"),
+                   "-device", "isa-debug-exit,iobase=0xf4,iosize=4")
+        out = gdb_batch([
+            self.target(),
+            "break *compute",
+            "continue",
+            "delete",
+            "p ap_ticks",                           # $1
+            "set scheduler-locking step",
+            "stepi",
+            "next",
+            "next",
+            "p ap_ticks",                           # $2: vCPU 2 stood
+            "p/x $pc",                              # $3
+            "set scheduler-locking on",
+            "thread 2",
+            "break *ap_tick",
+            "continue",
+            "p ap_ticks",                           # $4
+            "continue",
+            "p ap_ticks",                           # $5 = $4 + 1
+            "stepi",
+            "info threads",
+            "thread 1",
+            "p/x $pc",                              # $6 = $3
+            "monitor info status",
+            "delete",
+            "set scheduler-locking off",
+            "set var release = 1",
+            "detach",
+        ], elf=elf, timeout=120)
+        vals = dict(re.findall(r"^\$(\d+) = (\S+)", out, re.M))
+        self.assertEqual(len(vals), 6, out)
+        self.assertEqual(vals["1"], vals["2"], out)
+        self.assertEqual(int(vals["5"]), int(vals["4"]) + 1, out)
+        self.assertEqual(vals["3"], vals["6"], out)
+        self.assertRegex(out, r"Thread 2 hit Breakpoint 2, (0x[0-9a-f]+ in )?"
+                              r"ap_tick \(\)")
+        self.assertRegex(out, r"\* 2\s+Thread 1\.2 \(CPU#1 \[running\]\)")
+        self.assertIn("VM status: paused (debug)", out)
+        self.assertEqual(self.proc.wait(timeout=60), 33)
+
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="kemu-gdb-")
         self.addCleanup(shutil.rmtree, self.tmp, True)
