@@ -18,8 +18,9 @@
  *    with that error. TCG flushes
  *    the cpu's translated blocks there (a block translated before a
  *    breakpoint was inserted must not run) and copies
- *    cpu_single_step_flags() into CPUState.singlestep_enabled; KVM issues
- *    KVM_SET_GUEST_DEBUG from it.
+ *    cpu_single_step_flags() into CPUState.singlestep_enabled; KVM patches
+ *    int3s and computes the KVM_SET_GUEST_DEBUG argument, which the vCPU
+ *    thread applies before its next KVM_RUN.
  *  - Translator: before translating the instruction at pc (len bytes),
  *    cpu_breakpoint_in_range(cpu, pc, len, BP_GDB) true means: end the
  *    block before it and raise EXCP_DEBUG when it is reached. While

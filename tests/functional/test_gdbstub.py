@@ -314,6 +314,22 @@ class TestProtocol(GdbStubCase):
         self.assertEqual(c.cmd("Tp1.3"), "E22")
         self.assertEqual(c.cmd("?"), "T05thread:p01.01;")
 
+    def test_sstep_settings(self):
+        """QEMU's Qqemu.sstep: the bits, the default (everything the
+        accelerator can: qtest and TCG all three), bad values refused."""
+        self.start()
+        c = self.connect()
+        self.assertEqual(c.cmd("qqemu.sstepbits"),
+                         "ENABLE=1,NOIRQ=2,NOTIMER=4")
+        self.assertEqual(c.cmd("qqemu.sstep"), "0x7")
+        self.assertEqual(c.cmd("Qqemu.sstep=1"), "OK")
+        self.assertEqual(c.cmd("qqemu.sstep"), "0x1")
+        for bad in ("Qqemu.sstep=8", "Qqemu.sstep=zz", "Qqemu.sstep=",
+                    "Qqemu.sstep=1x", "Qqemu.sstep=ffffffffffffffffff"):
+            self.assertEqual(c.cmd(bad), "E22", bad)
+        self.assertEqual(c.cmd("qqemu.sstep"), "0x1")
+        self.assertEqual(c.cmd("Qqemu.sstep=7"), "OK")
+
     def test_breakpoints(self):
         self.start("-smp", "2")
         c = self.connect()
