@@ -197,44 +197,65 @@ static int build_layout(CPUState *cpu, X86HwLayout *l)
     return c.err;
 }
 
-static int kvm_debug_update(CPUState *cpu)
+/* KVM_SET_GUEST_DEBUG's argument for cpu; an error if its hardware
+ * breakpoints and watchpoints do not fit the debug registers. */
+static int guest_debug_for(CPUState *cpu, struct kvm_guest_debug *dbg)
 {
-    AccelCPUState *a = cpu->accel;
     int sstep = cpu_single_step_flags(cpu);
-    struct kvm_guest_debug dbg = { 0 };
     X86HwLayout l;
-    int err, err2;
+    int err = build_layout(cpu, &l);
 
-    err = sync_sw_breakpoints();
-    err2 = build_layout(cpu, &l);
-    err = err ? err : err2;
+    memset(dbg, 0, sizeof(*dbg));
+    /* Any vCPU may run into a patched int3. */
     if (sw_bp_table_count(sw_bp_global())) {
-        dbg.control |= KVM_GUESTDBG_USE_SW_BP;
+        dbg->control |= KVM_GUESTDBG_USE_SW_BP;
     }
     if (l.n) {
         uint64_t dr[4], dr7;
 
         x86_hw_layout_encode(&l, dr, &dr7);
-        memcpy(dbg.arch.debugreg, dr, sizeof(dr));
-        dbg.arch.debugreg[7] = dr7;
-        dbg.control |= KVM_GUESTDBG_USE_HW_BP;
+        memcpy(dbg->arch.debugreg, dr, sizeof(dr));
+        dbg->arch.debugreg[7] = dr7;
+        dbg->control |= KVM_GUESTDBG_USE_HW_BP;
     }
     if (sstep & SSTEP_ENABLE) {
-        dbg.control |= KVM_GUESTDBG_SINGLESTEP;
+        dbg->control |= KVM_GUESTDBG_SINGLESTEP;
         if ((sstep & SSTEP_NOIRQ) &&
             (guest_debug_flags & KVM_GUESTDBG_BLOCKIRQ)) {
-            dbg.control |= KVM_GUESTDBG_BLOCKIRQ;
+            dbg->control |= KVM_GUESTDBG_BLOCKIRQ;
         }
     }
-    if (dbg.control) {
-        dbg.control |= KVM_GUESTDBG_ENABLE;
-        if (!have_guest_debug) {
-            return err ? err : -ENOSYS;
+    if (dbg->control) {
+        dbg->control |= KVM_GUESTDBG_ENABLE;
+        if (!have_guest_debug && !err) {
+            err = -ENOSYS;
         }
     }
-    if (a) {
-        a->guest_debug = dbg;
-        a->guest_debug_dirty = true;
+    return err;
+}
+
+/*
+ * cpu's tables changed. Memory is shared, so the int3s are synced for
+ * all vCPUs, and every vCPU whose argument changed (USE_SW_BP follows
+ * the global table) gets it at its next entry.
+ */
+static int kvm_debug_update(CPUState *cpu)
+{
+    int err = sync_sw_breakpoints();
+    CPUState *c;
+
+    CPU_FOREACH(c) {
+        struct kvm_guest_debug dbg;
+        int e = guest_debug_for(c, &dbg);
+
+        if (c == cpu && !err) {
+            err = e;
+        }
+        if (c->accel &&
+            memcmp(&c->accel->guest_debug, &dbg, sizeof(dbg))) {
+            c->accel->guest_debug = dbg;
+            c->accel->guest_debug_dirty = true;
+        }
     }
     return err;
 }
