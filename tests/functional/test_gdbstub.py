@@ -371,6 +371,13 @@ class TestProtocol(GdbStubCase):
         self.wait_status("VM status: running")
         c.send_raw(b"\x03")
         self.assertEqual(c.read_packet(), b"T02thread:02;")
+        # Per-thread actions with a signal; the stop names the first
+        # resumed thread that steps.
+        c.send_raw(frame("vCont;S05:2;c:1"))
+        self.wait_status("VM status: running")
+        c.send_raw(b"\x03")
+        self.assertEqual(c.read_packet(), b"T02thread:02;")
+        self.assertEqual(c.cmd("Hc1"), "OK")
         # The monitor's stop while gdb waits: gdb gets its stop reply.
         c.send_raw(frame("C05"))
         self.wait_status("VM status: running")
@@ -379,7 +386,10 @@ class TestProtocol(GdbStubCase):
         # Ctrl-C with nothing running: no reply, nothing breaks.
         c.send_raw(b"\x03")
         self.assertEqual(c.cmd("qC"), "QC01")
-        for bad in ("vCont;x", "vCont;c:9", "vCont", "c zz", "Czz"):
+        for bad in ("vCont;x", "vCont;c:9", "vCont", "c zz", "Czz",
+                    "vCont;s:p2.1", "vCont;c:1;", "vCont;c:1:2", "vCont;Cxx",
+                    "vCont;c:-2", "vCont;c:", "vCont;;c", "vCont;c:p1.9",
+                    "vCont;C05:1x", "vCont;c:ffffffffffffffffffff"):
             self.assertEqual(c.cmd(bad), "E22", bad)
         # Detach: breakpoints gone, the machine runs on without us.
         self.assertEqual(c.cmd("Z0,fff0,1"), "OK")
