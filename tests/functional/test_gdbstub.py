@@ -675,6 +675,18 @@ class TestCommandLine(GdbStubCase):
         c = self.connect()
         self.assertEqual(c.cmd("qC"), "QC01")
 
+    def test_unix_server_forms(self):
+        # QEMU's spellings with the server flag given by hand still make
+        # a server that does not wait for its client.
+        for extra in (",server", ",server,nowait", ",server=on,wait=off"):
+            self.start("-gdb", f"unix:{self.sock}{extra}", gdb=False)
+            c = GdbClient(path=self.sock)
+            self.assertEqual(c.cmd("qC"), "QC01", extra)
+            c.close()
+            self.stop()
+            if os.path.exists(self.sock):
+                os.unlink(self.sock)
+
     def test_tcp_and_s(self):
         # A port nobody uses, then -s (1234): both listen on tcp.
         s = socket.socket()
