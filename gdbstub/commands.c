@@ -9,6 +9,7 @@
 #include "gdbstub/internal.h"
 #include "gdbstub/gdbstub.h"
 #include "exec/breakpoint.h"
+#include "exec/sw-breakpoint.h"
 #include "exec/memory.h"
 #include "monitor/monitor.h"
 #include "sysemu/runstate.h"
@@ -33,6 +34,27 @@ static void reply_gstr(GdbState *s, GString *g)
 
 /* ---- memory ---- */
 
+/* One guest-physical piece; software breakpoints (KVM's int3) stay
+ * invisible to the client: reads see the original bytes, writes change
+ * them and keep the int3. */
+static MemTxResult gdb_rw_phys(uint64_t pa, uint8_t *buf, uint64_t len,
+                               bool is_write)
+{
+    MemTxResult r;
+
+    if (is_write) {
+        g_autofree uint8_t *copy = g_memdup2(buf, len);
+
+        sw_bp_filter_write(pa, copy, len);
+        return address_space_write_rom(&address_space_memory, pa, copy, len);
+    }
+    r = address_space_read(&address_space_memory, pa, buf, len);
+    if (r == MEMTX_OK) {
+        sw_bp_filter_read(pa, buf, len);
+    }
+    return r;
+}
+
 /* The client's view of memory: guest-virtual through the vCPU's page
  * tables, or physical after Qqemu.PhyMemMode:1. */
 static bool gdb_rw_memory(GdbState *s, uint64_t addr, uint8_t *buf,
@@ -46,10 +68,7 @@ static bool gdb_rw_memory(GdbState *s, uint64_t addr, uint8_t *buf,
     }
     cc = CPU_GET_CLASS(cpu);
     if (s->phys_mem || !cc->get_phys_page_debug) {
-        MemTxResult r = is_write
-            ? address_space_write_rom(&address_space_memory, addr, buf, len)
-            : address_space_read(&address_space_memory, addr, buf, len);
-        return r == MEMTX_OK;
+        return gdb_rw_phys(addr, buf, len, is_write) == MEMTX_OK;
     }
     cpu_synchronize_state(cpu);
     while (len) {
@@ -62,9 +81,7 @@ static bool gdb_rw_memory(GdbState *s, uint64_t addr, uint8_t *buf,
             return false;
         }
         pa += addr - page;
-        r = is_write
-            ? address_space_write_rom(&address_space_memory, pa, buf, n)
-            : address_space_read(&address_space_memory, pa, buf, n);
+        r = gdb_rw_phys(pa, buf, n, is_write);
         if (r != MEMTX_OK) {
             return false;
         }
@@ -258,8 +275,8 @@ static void cmd_write_reg(GdbState *s, const char *p, size_t plen)
 static void cmd_breakpoint(GdbState *s, const char *p, bool insert)
 {
     uint64_t type, addr, kind;
-    CPUState *cpu;
-    int flags, ret = 0;
+    CPUState *cpu, *failed = NULL;
+    int flags = 0, ret = 0;
 
     if (!gdb_parse_hex(&p, &type) || *p++ != ',' ||
         !gdb_parse_hex(&p, &addr) || *p++ != ',' ||
@@ -273,6 +290,7 @@ static void cmd_breakpoint(GdbState *s, const char *p, bool insert)
     }
     /* In all-stop mode a breakpoint is for every vCPU. */
     CPU_FOREACH(cpu) {
+        failed = cpu;
         if (type <= 1) {
             flags = BP_GDB | (type == 1 ? BP_HW : 0);
             ret = insert ? cpu_breakpoint_insert(cpu, addr, flags)
@@ -285,6 +303,19 @@ static void cmd_breakpoint(GdbState *s, const char *p, bool insert)
         }
         if (ret) {
             break;
+        }
+    }
+    if (ret && insert) {
+        /* All or nothing: take it back from the vCPUs that have it. */
+        CPU_FOREACH(cpu) {
+            if (cpu == failed) {
+                break;
+            }
+            if (type <= 1) {
+                cpu_breakpoint_remove(cpu, addr, flags);
+            } else {
+                cpu_watchpoint_remove(cpu, addr, kind, flags);
+            }
         }
     }
     reply(s, ret ? E_INVAL : "OK");
@@ -327,20 +358,29 @@ static void cmd_continue(GdbState *s, const char *p, bool step, bool sig)
     if (step) {
         step_cpu(s, cpu);
     }
-    gdb_resume(s);
+    s->run_cpu = cpu;
+    gdb_resume(s, NULL, 0);
 }
 
 /* vCont;ACTION[:TID];... : the leftmost action that names a thread
- * wins for it. Every vCPU runs once resumed (all-stop mode); stepping
- * ones stop after one instruction and stop the rest. */
+ * wins for it. vCPUs without an action stay stopped (gdb's
+ * scheduler-locking: "vCont;s:2" steps vCPU 2 alone, "vCont;s:2;c"
+ * steps it while the others run); stepping ones stop after one
+ * instruction and, all-stop, stop the rest. */
 static void cmd_vcont(GdbState *s, const char *p)
 {
-    int ncpu = cpu_count();
-    g_autofree bool *done = g_new0(bool, ncpu + 1);
-    g_autofree bool *step = g_new0(bool, ncpu + 1);
-    bool any = false;
     CPUState *cpu;
+    int ncpu = 0;
+    g_autofree bool *done = NULL;
+    g_autofree bool *step = NULL;
+    CPUState *first_step = NULL, *first_run = NULL;
+    bool any = false, all_run = true;
 
+    CPU_FOREACH(cpu) {
+        ncpu = MAX(ncpu, cpu->cpu_index + 1);
+    }
+    done = g_new0(bool, ncpu + 1);
+    step = g_new0(bool, ncpu + 1);
     while (*p == ';') {
         char act = *++p;
         CPUState *target = NULL;
@@ -364,7 +404,7 @@ static void cmd_vcont(GdbState *s, const char *p)
         }
         CPU_FOREACH(cpu) {
             int i = cpu->cpu_index;
-            if (i > ncpu || done[i] || (!all && cpu != target)) {
+            if (i < 0 || i >= ncpu || done[i] || (!all && cpu != target)) {
                 continue;
             }
             done[i] = true;
@@ -377,12 +417,27 @@ static void cmd_vcont(GdbState *s, const char *p)
         return;
     }
     CPU_FOREACH(cpu) {
-        if (cpu->cpu_index <= ncpu && step[cpu->cpu_index]) {
+        int i = cpu->cpu_index;
+        if (i < 0 || i >= ncpu || !done[i]) {
+            all_run = false;
+            continue;
+        }
+        if (!first_run) {
+            first_run = cpu;
+        }
+        if (step[i]) {
             step_cpu(s, cpu);
-            s->c_cpu = cpu;
+            if (!first_step) {
+                first_step = cpu;
+            }
         }
     }
-    gdb_resume(s);
+    /* The thread a Ctrl-C stop reply names: one that was running. */
+    if (first_step) {
+        s->c_cpu = first_step;
+    }
+    s->run_cpu = first_step ? first_step : all_run ? s->c_cpu : first_run;
+    gdb_resume(s, all_run ? NULL : done, ncpu);
 }
 
 static void cmd_set_thread(GdbState *s, const char *p)
@@ -585,7 +640,7 @@ static void cmd_set(GdbState *s, const char *p)
     } else if (g_str_has_prefix(p, "qemu.sstep=")) {
         p += strlen("qemu.sstep=");
         if (!gdb_parse_hex(&p, &v) || *p ||
-            (v & ~(uint64_t)(SSTEP_ENABLE | SSTEP_NOIRQ | SSTEP_NOTIMER))) {
+            (v & ~(uint64_t)cpu_debug_sstep_supported())) {
             reply(s, E_INVAL);
             return;
         }

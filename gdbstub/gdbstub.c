@@ -100,11 +100,26 @@ static void gdb_clear_stepping(void)
     }
 }
 
-void gdb_resume(GdbState *s)
+void gdb_resume(GdbState *s, const bool *run, int nrun)
 {
+    CPUState *cpu;
+
     s->running = true;
-    if (!runstate_is_running()) {
-        vm_start();
+    if (!run) {
+        if (!runstate_is_running()) {
+            vm_start();
+        }
+        return;
+    }
+    /* Only the vCPUs with an action run; the rest stay stopped (gdb's
+     * scheduler-locking) until the next stop or resume. */
+    if (vm_prepare_start()) {
+        CPU_FOREACH(cpu) {
+            if (cpu->cpu_index >= 0 && cpu->cpu_index < nrun &&
+                run[cpu->cpu_index]) {
+                cpu_resume(cpu);
+            }
+        }
     }
 }
 
@@ -124,7 +139,7 @@ static void gdb_debug_stop(CPUState *cpu, void *opaque)
         return;
     }
     s->running = false;
-    s->stop_cpu = s->g_cpu = s->c_cpu = cpu;
+    s->stop_cpu = s->g_cpu = s->c_cpu = s->run_cpu = cpu;
     gdb_stop_reply(s, cpu, reply);
     cpu_watchpoint_hit_clear(cpu);
     gdb_send_packet(s, reply->str, reply->len);
@@ -150,7 +165,7 @@ static void gdb_runstate_change(void *opaque, RunState state)
                            state == RUN_STATE_INTERNAL_ERROR ||
                            state == RUN_STATE_GUEST_PANICKED ?
                            GDB_SIGNAL_ABRT : GDB_SIGNAL_INT);
-    gdb_append_thread_id(s, s->c_cpu ? s->c_cpu : first_cpu, reply);
+    gdb_append_thread_id(s, s->run_cpu ? s->run_cpu : first_cpu, reply);
     g_string_append_c(reply, ';');
     gdb_send_packet(s, reply->str, reply->len);
 }
@@ -158,7 +173,7 @@ static void gdb_runstate_change(void *opaque, RunState state)
 static void gdb_interrupt(GdbState *s)
 {
     g_autoptr(GString) reply = g_string_new(NULL);
-    CPUState *cpu = s->c_cpu ? s->c_cpu : first_cpu;
+    CPUState *cpu = s->run_cpu ? s->run_cpu : first_cpu;
 
     if (!s->running) {
         return;         /* nothing to interrupt: gdb expects no reply */
@@ -252,7 +267,7 @@ static void gdb_event(void *opaque, ChrEvent event)
         g_string_truncate(s->out, 0);
         g_string_truncate(s->last, 0);
         gdb_parser_init(&s->parser);
-        s->g_cpu = s->c_cpu = s->stop_cpu = first_cpu;
+        s->g_cpu = s->c_cpu = s->stop_cpu = s->run_cpu = first_cpu;
         /* The client finds the VM stopped, as with QEMU. */
         if (runstate_is_running()) {
             vm_stop(RUN_STATE_DEBUG);
@@ -341,8 +356,11 @@ bool gdbserver_start(const char *dev, Error **errp)
     s->chr_owned = owned;
     s->out = g_string_new(NULL);
     s->last = g_string_new(NULL);
-    s->g_cpu = s->c_cpu = s->stop_cpu = first_cpu;
-    s->sstep_flags = SSTEP_ENABLE | SSTEP_NOIRQ | SSTEP_NOTIMER;
+    s->g_cpu = s->c_cpu = s->stop_cpu = s->run_cpu = first_cpu;
+    /* As QEMU: step with interrupts and timers held, where the
+     * accelerator can. */
+    s->sstep_flags = (SSTEP_ENABLE | SSTEP_NOIRQ | SSTEP_NOTIMER) &
+                     cpu_debug_sstep_supported();
     gdb_parser_init(&s->parser);
     if (!chr_fe_init(&s->fe, chr, errp)) {
         if (owned) {

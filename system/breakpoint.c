@@ -34,6 +34,7 @@ static GMutex debug_lock;
 static GHashTable *debug_table;     /* CPUState * -> CPUDebug * */
 static CPUDebugUpdateFn *update_hook;
 static CPUDebugStopFn *stop_handler;
+static int sstep_supported = SSTEP_ENABLE | SSTEP_NOIRQ | SSTEP_NOTIMER;
 static void *stop_opaque;
 
 static void cpu_debug_free(gpointer p)
@@ -66,11 +67,9 @@ static CPUDebug *cpu_debug(CPUState *cpu, bool create)
     return d;
 }
 
-static void notify(CPUState *cpu)
+static int notify(CPUState *cpu)
 {
-    if (update_hook) {
-        update_hook(cpu);
-    }
+    return update_hook ? update_hook(cpu) : 0;
 }
 
 int cpu_breakpoint_insert(CPUState *cpu, vaddr pc, int flags)
@@ -95,7 +94,11 @@ int cpu_breakpoint_insert(CPUState *cpu, vaddr pc, int flags)
 out:
     g_mutex_unlock(&debug_lock);
     if (!ret) {
-        notify(cpu);
+        ret = notify(cpu);
+        if (ret) {
+            /* The accelerator cannot have it: as if never inserted. */
+            cpu_breakpoint_remove(cpu, pc, flags);
+        }
     }
     return ret;
 }
@@ -206,7 +209,10 @@ int cpu_watchpoint_insert(CPUState *cpu, vaddr addr, vaddr len, int flags)
 out:
     g_mutex_unlock(&debug_lock);
     if (!ret) {
-        notify(cpu);
+        ret = notify(cpu);
+        if (ret) {
+            cpu_watchpoint_remove(cpu, addr, len, flags);
+        }
     }
     return ret;
 }
@@ -350,6 +356,60 @@ int cpu_single_step_flags(CPUState *cpu)
 void cpu_debug_set_update_hook(CPUDebugUpdateFn *fn)
 {
     update_hook = fn;
+}
+
+/*
+ * Snapshots under the lock, then calls fn without it: the callbacks
+ * (KVM's breakpoint patching) may translate addresses and touch memory.
+ */
+void cpu_breakpoint_foreach(CPUState *cpu, int flags, CPUBreakpointFn *fn,
+                            void *opaque)
+{
+    g_autoptr(GArray) copy = NULL;
+    CPUDebug *d;
+
+    g_mutex_lock(&debug_lock);
+    d = cpu_debug(cpu, false);
+    if (d) {
+        copy = g_array_copy(d->bps);
+    }
+    g_mutex_unlock(&debug_lock);
+    for (guint i = 0; copy && i < copy->len; i++) {
+        Breakpoint *b = &g_array_index(copy, Breakpoint, i);
+        if (b->flags & flags) {
+            fn(b->pc, b->flags, opaque);
+        }
+    }
+}
+
+void cpu_watchpoint_foreach(CPUState *cpu, int flags, CPUWatchpointFn *fn,
+                            void *opaque)
+{
+    g_autoptr(GArray) copy = NULL;
+    CPUDebug *d;
+
+    g_mutex_lock(&debug_lock);
+    d = cpu_debug(cpu, false);
+    if (d) {
+        copy = g_array_copy(d->wps);
+    }
+    g_mutex_unlock(&debug_lock);
+    for (guint i = 0; copy && i < copy->len; i++) {
+        Watchpoint *w = &g_array_index(copy, Watchpoint, i);
+        if (w->flags & flags) {
+            fn(w->addr, w->len, w->flags, opaque);
+        }
+    }
+}
+
+void cpu_debug_set_sstep_supported(int flags)
+{
+    sstep_supported = flags;
+}
+
+int cpu_debug_sstep_supported(void)
+{
+    return sstep_supported;
 }
 
 void cpu_debug_set_stop_handler(CPUDebugStopFn *fn, void *opaque)

@@ -322,6 +322,13 @@ void pause_all_vcpus(void)
     }
 }
 
+void cpu_resume(CPUState *cpu)
+{
+    cpu->stop = false;
+    cpu->stopped = false;
+    cpu_kick(cpu);
+}
+
 void resume_all_vcpus(void)
 {
     CPUState *cpu;

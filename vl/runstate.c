@@ -132,15 +132,22 @@ void system_event_add_handler(SystemEventFn *fn, void *opaque)
     hook_add(&event_handlers, (void (*)(void))fn, opaque);
 }
 
-void vm_start(void)
+bool vm_prepare_start(void)
 {
     if (runstate_is_running()) {
-        return;
+        return false;
     }
     clock_virtual_start();
     runstate_set(RUN_STATE_RUNNING);
-    resume_all_vcpus();
     emit_event(SYSTEM_EVENT_RESUME, SHUTDOWN_CAUSE_NONE);
+    return true;
+}
+
+void vm_start(void)
+{
+    if (vm_prepare_start()) {
+        resume_all_vcpus();
+    }
 }
 
 void vm_stop(RunState state)

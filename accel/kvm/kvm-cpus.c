@@ -209,6 +209,15 @@ static int kvm_cpu_exec(CPUState *cpu)
             return EXCP_HLT;
         }
         kvm_arch_put_registers(cpu, 0);
+        if (a->guest_debug_dirty) {
+            /* After the registers: KVM folds its TF into rflags here. */
+            a->guest_debug_dirty = false;
+            r = kvm_vcpu_ioctl(cpu, KVM_SET_GUEST_DEBUG, &a->guest_debug);
+            if (r < 0) {
+                error_report("kvm: KVM_SET_GUEST_DEBUG failed: %s",
+                             strerror(-r));
+            }
+        }
         __atomic_store_n(&cpu->exit_request, 0, __ATOMIC_RELAXED);
 
         __atomic_add_fetch(&kvm_state->in_run, 1, __ATOMIC_ACQ_REL);

@@ -31,6 +31,10 @@ struct AccelCPUState {
     /* x86: MSRs this vCPU syncs (filtered at creation) */
     uint32_t *msrs;
     int nr_msrs;
+    /* KVM_SET_GUEST_DEBUG's argument, set by the debug update hook and
+     * applied by the vCPU thread before its next KVM_RUN when dirty. */
+    struct kvm_guest_debug guest_debug;
+    bool guest_debug_dirty;
 };
 
 /* Exit codes of kvm_cpu_exec (what the thread loop does next). */
@@ -84,6 +88,10 @@ bool kvm_arch_pre_run(CPUState *cpu);
 void kvm_arch_post_run(CPUState *cpu);
 /* Exits the generic loop does not know; BQL held. Returns EXCP_*. */
 int kvm_arch_handle_exit(CPUState *cpu, struct kvm_run *run);
+/* Guest debugging (target/i386/kvm-debug.c): install the update hook;
+ * handle KVM_EXIT_DEBUG (BQL held, returns EXCP_*). */
+void kvm_arch_debug_init(void);
+int kvm_arch_handle_debug_exit(CPUState *cpu, struct kvm_run *run);
 /* vCPU reset: mark everything dirty so that the reset state is pushed. */
 void kvm_arch_reset_vcpu(CPUState *cpu);
 

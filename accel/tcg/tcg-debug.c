@@ -15,7 +15,7 @@
  * records which blocks hold which pc, so all go), and TLB entries made
  * before miss TLB_WATCHPOINT on a newly watched page.
  */
-static void tcg_debug_update(CPUState *cpu)
+static int tcg_debug_update(CPUState *cpu)
 {
     bool locked = bql_locked();
 
@@ -33,6 +33,7 @@ static void tcg_debug_update(CPUState *cpu)
     if (tcg_thread(cpu)) {
         tlb_flush(cpu);
     }
+    return 0;
 }
 
 void tcg_debug_init(void)

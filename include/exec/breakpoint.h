@@ -12,11 +12,15 @@
  *
  * How an accelerator wires itself in:
  *  - cpu_debug_set_update_hook(fn): fn(cpu) is called after any change of
- *    the cpu's breakpoints, watchpoints or single-step flags. TCG flushes
+ *    the cpu's breakpoints, watchpoints or single-step flags. It may
+ *    refuse an insertion (a negative errno: KVM out of debug registers,
+ *    an unmapped address for int3): the insert is then undone and fails
+ *    with that error. TCG flushes
  *    the cpu's translated blocks there (a block translated before a
  *    breakpoint was inserted must not run) and copies
- *    cpu_single_step_flags() into CPUState.singlestep_enabled; KVM issues
- *    KVM_SET_GUEST_DEBUG from it.
+ *    cpu_single_step_flags() into CPUState.singlestep_enabled; KVM patches
+ *    int3s and computes the KVM_SET_GUEST_DEBUG argument, which the vCPU
+ *    thread applies before its next KVM_RUN.
  *  - Translator: before translating the instruction at pc (len bytes),
  *    cpu_breakpoint_in_range(cpu, pc, len, BP_GDB) true means: end the
  *    block before it and raise EXCP_DEBUG when it is reached. While
@@ -85,9 +89,23 @@ int cpu_single_step_flags(CPUState *cpu);
 bool cpu_watchpoint_hit(CPUState *cpu, vaddr *addr, int *flags);
 void cpu_watchpoint_hit_clear(CPUState *cpu);
 
-/* Accelerator side: be told of every change (see above). */
-typedef void CPUDebugUpdateFn(CPUState *cpu);
+/* Accelerator side: be told of every change (see above); 0 or -errno. */
+typedef int CPUDebugUpdateFn(CPUState *cpu);
 void cpu_debug_set_update_hook(CPUDebugUpdateFn *fn);
+
+/* Walk cpu's breakpoints (watchpoints) that have any of 'flags', in
+ * insertion order; fn must not change the table. */
+typedef void CPUBreakpointFn(vaddr pc, int flags, void *opaque);
+typedef void CPUWatchpointFn(vaddr addr, vaddr len, int flags, void *opaque);
+void cpu_breakpoint_foreach(CPUState *cpu, int flags, CPUBreakpointFn *fn,
+                            void *opaque);
+void cpu_watchpoint_foreach(CPUState *cpu, int flags, CPUWatchpointFn *fn,
+                            void *opaque);
+
+/* The SSTEP_* bits the accelerator honours (KVM: NOIRQ only with
+ * KVM_GUESTDBG_BLOCKIRQ, never NOTIMER); all of them by default. */
+void cpu_debug_set_sstep_supported(int flags);
+int cpu_debug_sstep_supported(void);
 
 /*
  * EXCP_DEBUG reached the vCPU loop (any thread, BQL held): the vCPU

@@ -27,14 +27,16 @@ typedef struct GdbState {
     CPUState *g_cpu;            /* Hg: registers and memory */
     CPUState *c_cpu;            /* Hc: continue/step */
     CPUState *stop_cpu;         /* reported in the last stop reply */
+    CPUState *run_cpu;          /* a resumed one: named when none stops */
     bool running;               /* resumed by the client, stop reply due */
 } GdbState;
 
 /* gdbstub.c */
 void gdb_send_packet(GdbState *s, const char *payload, size_t len);
 void gdb_send_str(GdbState *s, const char *payload);
-/* Resume the VM for the client (after vCont/c/s). */
-void gdb_resume(GdbState *s);
+/* Resume the VM for the client (after vCont/c/s): every vCPU when run is
+ * NULL, else those whose run[cpu_index] is true (nrun entries). */
+void gdb_resume(GdbState *s, const bool *run, int nrun);
 /* Stop reply for cpu into out ("T05thread:..."). */
 void gdb_stop_reply(GdbState *s, CPUState *cpu, GString *out);
 /* The client asked to detach or kill. */

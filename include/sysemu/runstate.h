@@ -45,6 +45,10 @@ void runstate_set(RunState s);
 /* Start/stop the vCPUs and the virtual clock (BQL held). */
 void vm_start(void);
 void vm_stop(RunState state);
+/* The VM is running from now on, but no vCPU was resumed: the caller
+ * resumes the ones it wants with cpu_resume() (gdb's vCont;c:N leaves
+ * the others stopped). false if it was running already. */
+bool vm_prepare_start(void);
 
 /* Options from the command line. */
 extern bool no_reboot;      /* -no-reboot: reset request -> shutdown */

@@ -118,6 +118,7 @@ bool kvm_arch_init(MachineState *ms, KVMState *s, Error **errp)
     have_xsave = kvm_check_extension(KVM_CAP_XSAVE);
     have_xcrs = kvm_check_extension(KVM_CAP_XCRS);
     have_debugregs = kvm_check_extension(KVM_CAP_DEBUGREGS);
+    kvm_arch_debug_init();
     msr_warned = g_hash_table_new(NULL, NULL);
 
     if (s->irqchip == KERNEL_IRQCHIP_OFF) {
@@ -1057,6 +1058,8 @@ int kvm_arch_handle_exit(CPUState *cs, struct kvm_run *run)
     case KVM_EXIT_TPR_ACCESS:
     case KVM_EXIT_SET_TPR:
         return EXCP_RUN_AGAIN;
+    case KVM_EXIT_DEBUG:
+        return kvm_arch_handle_debug_exit(cs, run);
     default:
         fprintf(stderr, "KVM: unhandled exit 0x%x\n", run->exit_reason);
         kvm_arch_get_registers(cs, KVM_GRP_ALL);

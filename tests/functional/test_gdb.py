@@ -3,9 +3,10 @@
 
 TestGdbMachine needs no guest code (qtest, -S): target remote, registers,
 memory, register writes seen by the monitor, threads, detach.
-TestGdbGuest debugs tests/guest/gdb-target under TCG (breakpoints,
-stepping, watchpoints, set var, Ctrl-C) and TestGdbLinux the Debian
-kernel."""
+TestGdbGuest debugs tests/guest/gdb-target (breakpoints, stepping,
+watchpoints, set var, Ctrl-C) and TestGdbLinux the Debian kernel, each
+with the same gdb script under TCG and under KVM (KVM_SET_GUEST_DEBUG);
+the KVM runs skip where /dev/kvm is missing."""
 import os
 import re
 import shutil
@@ -20,7 +21,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kemu_test import PROMPT, Hmp, binary                   # noqa: E402
 from kemu_guest import (MACHINE_ACCEL, TCG_SKIP_REASON,     # noqa: E402
-                        guest_image)
+                        KVM_SKIP_REASON, guest_image)
 
 GDB = shutil.which("gdb")
 GDB_SKIP = None if GDB else "needs gdb (Debian's gdb package)"
@@ -143,13 +144,20 @@ class TestGdbMachine(KemuWithMonitor):
 
 
 @unittest.skipIf(GDB_SKIP, GDB_SKIP)
-@unittest.skipIf(TCG_SKIP_REASON, TCG_SKIP_REASON)
 class TestGdbGuest(KemuWithMonitor):
-    """gdb-target under TCG: the parts that need guest code to run."""
+    """gdb-target: the parts that need guest code to run."""
 
-    def test_debug_guest(self):
+    @unittest.skipIf(TCG_SKIP_REASON, TCG_SKIP_REASON)
+    def test_debug_guest_tcg(self):
+        self.debug_guest("tcg")
+
+    @unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
+    def test_debug_guest_kvm(self):
+        self.debug_guest("kvm")
+
+    def debug_guest(self, accel):
         elf = guest_image("gdb-target.elf")
-        self.start("-accel", "tcg", "-S", "-smp", "2", "-no-reboot",
+        self.start("-accel", accel, "-S", "-smp", "2", "-no-reboot",
                    "-kernel", guest_image("gdb-target.mb"),
                    "-serial", "file:" + os.path.join(self.tmp, "serial"),
                    "-device", "isa-debug-exit,iobase=0xf4,iosize=4")
@@ -214,34 +222,100 @@ class TestGdbGuest(KemuWithMonitor):
         self.assertIn("magic=42 counter=41", text)
         self.assertIn("released", text)
 
+    @unittest.skipIf(TCG_SKIP_REASON, TCG_SKIP_REASON)
+    def test_scheduler_locking_tcg(self):
+        self.scheduler_locking("tcg")
+
+    @unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
+    def test_scheduler_locking_kvm(self):
+        self.scheduler_locking("kvm")
+
+    def scheduler_locking(self, accel):
+        """One thread steps or runs while the other stays stopped: vCPU 2
+        counts in ap_tick(), so ap_ticks tells whether it ran."""
+        elf = guest_image("gdb-target.elf")
+        self.start("-accel", accel, "-S", "-smp", "2", "-no-reboot",
+                   "-kernel", guest_image("gdb-target.mb"),
+                   "-serial", "file:" + os.path.join(self.tmp, "serial"),
+                   "-device", "isa-debug-exit,iobase=0xf4,iosize=4")
+        out = gdb_batch([
+            self.target(),
+            "break *compute",
+            "continue",
+            "delete",
+            "p ap_ticks",                           # $1
+            "set scheduler-locking step",
+            "stepi",
+            "next",
+            "next",
+            "p ap_ticks",                           # $2: vCPU 2 stood
+            "p/x $pc",                              # $3
+            "set scheduler-locking on",
+            "thread 2",
+            "break *ap_tick",
+            "continue",
+            "p ap_ticks",                           # $4
+            "continue",
+            "p ap_ticks",                           # $5 = $4 + 1
+            "stepi",
+            "info threads",
+            "thread 1",
+            "p/x $pc",                              # $6 = $3
+            "monitor info status",
+            "delete",
+            "set scheduler-locking off",
+            "set var release = 1",
+            "detach",
+        ], elf=elf, timeout=120)
+        vals = dict(re.findall(r"^\$(\d+) = (\S+)", out, re.M))
+        self.assertEqual(len(vals), 6, out)
+        self.assertEqual(vals["1"], vals["2"], out)
+        self.assertEqual(int(vals["5"]), int(vals["4"]) + 1, out)
+        self.assertEqual(vals["3"], vals["6"], out)
+        self.assertRegex(out, r"Thread 2 hit Breakpoint 2, (0x[0-9a-f]+ in )?"
+                              r"ap_tick \(\)")
+        self.assertRegex(out, r"\* 2\s+Thread 1\.2 \(CPU#1 \[running\]\)")
+        self.assertIn("VM status: paused (debug)", out)
+        self.assertEqual(self.proc.wait(timeout=60), 33)
+
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="kemu-gdb-")
         self.addCleanup(shutil.rmtree, self.tmp, True)
 
 
 @unittest.skipIf(GDB_SKIP, GDB_SKIP)
-@unittest.skipIf(TCG_SKIP_REASON, TCG_SKIP_REASON)
 class TestGdbLinux(KemuWithMonitor):
     """The Debian kernel with nokaslr: stop at start_kernel, read the
     banner. The addresses come from the guest's own /proc/kallsyms, read
     in a first boot (Debian's System.map is a placeholder)."""
 
-    def test_start_kernel(self):
+    @unittest.skipIf(TCG_SKIP_REASON, TCG_SKIP_REASON)
+    def test_start_kernel_tcg(self):
+        self.start_kernel("tcg")
+
+    @unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
+    def test_start_kernel_kvm(self):
+        self.start_kernel("kvm")
+
+    def start_kernel(self, accel):
         import kemu_linux
         status, out = kemu_linux.boot(
-            binary(), ["-accel", "tcg"],
+            binary(), ["-accel", accel],
             "grep -w -e start_kernel -e linux_banner /proc/kallsyms\n")
         self.assertEqual(status, 0, out[-2000:])
         syms = {m.group(2): int(m.group(1), 16) for m in
                 re.finditer(r"^([0-9a-f]{16}) \w (start_kernel|linux_banner)$",
                              out, re.M)}
         self.assertEqual(set(syms), {"start_kernel", "linux_banner"}, out)
-        self.start("-accel", "tcg", "-S", "-M", "pc", "-m", "512",
+        self.start("-accel", accel, "-S", "-M", "pc", "-m", "512",
                    "-no-reboot", "-kernel", kemu_linux.kernel(),
                    "-initrd", kemu_linux.initramfs("true\n"),
                    "-append", kemu_linux.APPEND)
+        # Under KVM an int3 placed now would be overwritten when the
+        # kernel decompresses itself: a debug register, as with QEMU.
+        brk = "hbreak" if accel == "kvm" else "break"
         out = gdb_batch([self.target(),
-                         f"break *{syms['start_kernel']:#x}", "continue",
+                         f"{brk} *{syms['start_kernel']:#x}", "continue",
                          "p/x $rip", f"x/s {syms['linux_banner']:#x}",
                          "detach"], timeout=600)
         self.assertIn(f"= {syms['start_kernel']:#x}", out)

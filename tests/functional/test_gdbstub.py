@@ -3,7 +3,9 @@
 target description, registers against "info registers", memory in
 physical and virtual mode, threads, breakpoints, run control (Ctrl-C,
 continue, detach, the monitor's c), no-ack mode, and hostile clients.
-The machine runs under qtest: nothing here needs guest code."""
+The machine runs under qtest: nothing here needs guest code, except
+TestPerVcpu (gdb-target with two vCPUs, under TCG and under KVM): vCont
+with an action per thread, the others staying stopped."""
 import os
 import random
 import re
@@ -18,7 +20,8 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kemu_test import PROMPT, Hmp, binary          # noqa: E402
-from kemu_guest import MACHINE_ACCEL               # noqa: E402
+from kemu_guest import (MACHINE_ACCEL, TCG_SKIP_REASON,  # noqa: E402
+                        KVM_SKIP_REASON, guest_image)
 from gdb_client import GdbClient, frame            # noqa: E402
 
 REG_NAMES = (["rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp"] +
@@ -311,6 +314,22 @@ class TestProtocol(GdbStubCase):
         self.assertEqual(c.cmd("Tp1.3"), "E22")
         self.assertEqual(c.cmd("?"), "T05thread:p01.01;")
 
+    def test_sstep_settings(self):
+        """QEMU's Qqemu.sstep: the bits, the default (everything the
+        accelerator can: qtest and TCG all three), bad values refused."""
+        self.start()
+        c = self.connect()
+        self.assertEqual(c.cmd("qqemu.sstepbits"),
+                         "ENABLE=1,NOIRQ=2,NOTIMER=4")
+        self.assertEqual(c.cmd("qqemu.sstep"), "0x7")
+        self.assertEqual(c.cmd("Qqemu.sstep=1"), "OK")
+        self.assertEqual(c.cmd("qqemu.sstep"), "0x1")
+        for bad in ("Qqemu.sstep=8", "Qqemu.sstep=zz", "Qqemu.sstep=",
+                    "Qqemu.sstep=1x", "Qqemu.sstep=ffffffffffffffffff"):
+            self.assertEqual(c.cmd(bad), "E22", bad)
+        self.assertEqual(c.cmd("qqemu.sstep"), "0x1")
+        self.assertEqual(c.cmd("Qqemu.sstep=7"), "OK")
+
     def test_breakpoints(self):
         self.start("-smp", "2")
         c = self.connect()
@@ -347,10 +366,18 @@ class TestProtocol(GdbStubCase):
         self.wait_status("VM status: running")
         c.send_raw(b"\x03")
         self.assertEqual(c.read_packet(), b"T02thread:01;")
+        # Only vCPU 2 resumed: the stop names it (it was the one running).
         c.send_raw(frame("vCont;c:2"))
         self.wait_status("VM status: running")
         c.send_raw(b"\x03")
-        self.assertEqual(c.read_packet(), b"T02thread:01;")
+        self.assertEqual(c.read_packet(), b"T02thread:02;")
+        # Per-thread actions with a signal; the stop names the first
+        # resumed thread that steps.
+        c.send_raw(frame("vCont;S05:2;c:1"))
+        self.wait_status("VM status: running")
+        c.send_raw(b"\x03")
+        self.assertEqual(c.read_packet(), b"T02thread:02;")
+        self.assertEqual(c.cmd("Hc1"), "OK")
         # The monitor's stop while gdb waits: gdb gets its stop reply.
         c.send_raw(frame("C05"))
         self.wait_status("VM status: running")
@@ -359,7 +386,10 @@ class TestProtocol(GdbStubCase):
         # Ctrl-C with nothing running: no reply, nothing breaks.
         c.send_raw(b"\x03")
         self.assertEqual(c.cmd("qC"), "QC01")
-        for bad in ("vCont;x", "vCont;c:9", "vCont", "c zz", "Czz"):
+        for bad in ("vCont;x", "vCont;c:9", "vCont", "c zz", "Czz",
+                    "vCont;s:p2.1", "vCont;c:1;", "vCont;c:1:2", "vCont;Cxx",
+                    "vCont;c:-2", "vCont;c:", "vCont;;c", "vCont;c:p1.9",
+                    "vCont;C05:1x", "vCont;c:ffffffffffffffffffff"):
             self.assertEqual(c.cmd(bad), "E22", bad)
         # Detach: breakpoints gone, the machine runs on without us.
         self.assertEqual(c.cmd("Z0,fff0,1"), "OK")
@@ -500,6 +530,124 @@ class TestProtocol(GdbStubCase):
         self.assert_alive()
 
 
+def elf_symbols(path, names):
+    """{name: address} from the guest's symbol table (binutils' nm)."""
+    out = subprocess.run(["nm", path], capture_output=True, text=True,
+                         check=True).stdout
+    syms = {}
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 3 and f[2] in names:
+            syms[f[2]] = int(f[0], 16)
+    return syms
+
+
+class TestPerVcpu(GdbStubCase):
+    """gdb-target with -smp 2: vCPU 1 runs guest_main, vCPU 2 counts in
+    ap_tick(). vCont resumes exactly the threads it names."""
+
+    @unittest.skipIf(TCG_SKIP_REASON, TCG_SKIP_REASON)
+    def test_vcont_per_thread_tcg(self):
+        self.vcont_per_thread("tcg")
+
+    @unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
+    def test_vcont_per_thread_kvm(self):
+        self.vcont_per_thread("kvm")
+
+    def regs_rip(self, c, thread):
+        self.assertEqual(c.cmd(f"Hg{thread}"), "OK")
+        return int.from_bytes(bytes.fromhex(c.cmd("p10")), "little")
+
+    def ticks(self, c):
+        return int.from_bytes(bytes.fromhex(
+            c.cmd("m%x,8" % self.sym["ap_ticks"])), "little")
+
+    def vcont_per_thread(self, accel):
+        self.sym = elf_symbols(guest_image("gdb-target.elf"),
+                               {"compute", "ap_tick", "ap_ticks"})
+        serial = os.path.join(self.tmp, "serial")
+        args = [binary(), "-accel", accel, "-S", "-display", "none",
+                "-monitor", "stdio", "-gdb", "unix:" + self.sock,
+                "-smp", "2", "-no-reboot",
+                "-kernel", guest_image("gdb-target.mb"),
+                "-serial", "file:" + serial,
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        self.addCleanup(self.stop)
+        self.mon = Hmp(self.proc.stdout.fileno(),
+                       lambda b: (self.proc.stdin.write(b),
+                                  self.proc.stdin.flush()))
+        self.mon.read_until(PROMPT)
+        c = self.connect()
+        compute, tick = self.sym["compute"], self.sym["ap_tick"]
+        # vCPU 1 reaches compute once vCPU 2 counts.
+        self.assertEqual(c.cmd("Z0,%x,1" % compute), "OK")
+        self.assertEqual(c.cmd("vCont;c", timeout=120), "T05thread:01;")
+        self.assertEqual(c.cmd("z0,%x,1" % compute), "OK")
+        self.assertIn("VM status: paused (debug)", self.hmp("info status"))
+        t0 = self.ticks(c)
+        rip1 = self.regs_rip(c, 1)
+        self.assertEqual(rip1, compute)
+        rip2 = self.regs_rip(c, 2)
+
+        # Step vCPU 1 alone: vCPU 2 does not move.
+        self.assertEqual(c.cmd("vCont;s:1"), "T05thread:01;")
+        rip1 = self.regs_rip(c, 1)
+        self.assertNotEqual(rip1, compute)
+        self.assertEqual(self.regs_rip(c, 2), rip2)
+        self.assertEqual(self.ticks(c), t0)
+
+        # Continue vCPU 2 alone to ap_tick, twice: one tick in between,
+        # and vCPU 1 stays where it was.
+        self.assertEqual(c.cmd("Z0,%x,1" % tick), "OK")
+        self.assertEqual(c.cmd("vCont;c:2"), "T05thread:02;")
+        self.assertEqual(self.regs_rip(c, 2), tick)
+        t1 = self.ticks(c)
+        self.assertEqual(c.cmd("z0,%x,1" % tick), "OK")
+        # Multiprocess form of the id, as gdb sends it with multiprocess+.
+        self.assertEqual(c.cmd("vCont;s:p1.2"), "T05thread:02;")
+        self.assertEqual(c.cmd("Z0,%x,1" % tick), "OK")
+        self.assertEqual(c.cmd("vCont;c:2"), "T05thread:02;")
+        self.assertEqual(self.ticks(c), t1 + 1)
+        self.assertEqual(self.regs_rip(c, 1), rip1)
+        self.assertEqual(c.cmd("z0,%x,1" % tick), "OK")
+
+        # Only vCPU 1 runs (to its spin loop, which it had not reached:
+        # "spinning" shows it ran); vCPU 2 keeps its count.
+        t2 = self.ticks(c)
+        rip2 = self.regs_rip(c, 2)
+        with open(serial) as f:
+            self.assertNotIn("spinning", f.read())
+        c.send_raw(frame("vCont;c:1"))
+        deadline = time.monotonic() + 60
+        while True:
+            with open(serial) as f:
+                if "spinning" in f.read():
+                    break
+            self.assertLess(time.monotonic(), deadline, "guest never spun")
+            time.sleep(0.1)
+        self.wait_status("VM status: running")
+        c.send_raw(b"\x03")
+        self.assertEqual(c.read_packet(), b"T02thread:01;")
+        self.assertIn("VM status: paused (debug)", self.hmp("info status"))
+        self.assertEqual(self.ticks(c), t2)
+        self.assertEqual(self.regs_rip(c, 2), rip2)
+
+        # Step 2 while 1 runs: the step's stop names thread 2.
+        self.assertEqual(c.cmd("vCont;s:2;c"), "T05thread:02;")
+        self.assertNotEqual(self.regs_rip(c, 2), rip2)
+        # Everything runs again after a plain continue: vCPU 2 reaches
+        # ap_tick while vCPU 1 spins.
+        self.assertEqual(c.cmd("Z0,%x,1" % tick), "OK")
+        self.assertEqual(c.cmd("vCont;c"), "T05thread:02;")
+        self.assertGreater(self.ticks(c), t2)
+        self.assertEqual(c.cmd("z0,%x,1" % tick), "OK")
+        c.send_raw(frame("k"))
+        self.assertEqual(self.proc.wait(timeout=60), 0)
+
+
 class TestCommandLine(GdbStubCase):
     def test_gdb_errors(self):
         r = subprocess.run([binary(), "-accel", "qtest", "-display", "none",
@@ -526,6 +674,18 @@ class TestCommandLine(GdbStubCase):
                    "wait=off", "-gdb", "chardev:g0", gdb=False)
         c = self.connect()
         self.assertEqual(c.cmd("qC"), "QC01")
+
+    def test_unix_server_forms(self):
+        # QEMU's spellings with the server flag given by hand still make
+        # a server that does not wait for its client.
+        for extra in (",server", ",server,nowait", ",server=on,wait=off"):
+            self.start("-gdb", f"unix:{self.sock}{extra}", gdb=False)
+            c = GdbClient(path=self.sock)
+            self.assertEqual(c.cmd("qC"), "QC01", extra)
+            c.close()
+            self.stop()
+            if os.path.exists(self.sock):
+                os.unlink(self.sock)
 
     def test_tcp_and_s(self):
         # A port nobody uses, then -s (1234): both listen on tcp.

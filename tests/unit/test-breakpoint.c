@@ -7,10 +7,11 @@ static CPUState cpu0, cpu1;
 static int updates;
 static CPUState *updated;
 
-static void on_update(CPUState *cpu)
+static int on_update(CPUState *cpu)
 {
     updates++;
     updated = cpu;
+    return 0;
 }
 
 static void test_breakpoints(void)
@@ -127,6 +128,76 @@ static void test_single_step(void)
     g_assert_false(cpu_breakpoint_in_range(&cpu1, 0, 0x100, BP_GDB));
 }
 
+/* An accelerator that takes at most two hardware breakpoints (KVM's
+ * debug registers, in miniature): the third insert is refused and
+ * undone. */
+static int hw_count;
+
+static void count_hw(vaddr pc, int flags, void *opaque)
+{
+    if (flags & BP_HW) {
+        hw_count++;
+    }
+}
+
+static int two_hw_only(CPUState *cpu)
+{
+    hw_count = 0;
+    cpu_breakpoint_foreach(cpu, BP_GDB, count_hw, NULL);
+    return hw_count > 2 ? -ENOSPC : 0;
+}
+
+static void collect_bp(vaddr pc, int flags, void *opaque)
+{
+    g_string_append_printf(opaque, "%" PRIx64 "/%x ", pc, flags);
+}
+
+static void collect_wp(vaddr addr, vaddr len, int flags, void *opaque)
+{
+    g_string_append_printf(opaque, "%" PRIx64 "+%" PRIx64 "/%x ", addr, len,
+                           flags);
+}
+
+static void test_refusing_hook(void)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    cpu_debug_set_update_hook(two_hw_only);
+    g_assert_cmpint(cpu_breakpoint_insert(&cpu0, 0x100, BP_GDB | BP_HW), ==,
+                    0);
+    g_assert_cmpint(cpu_breakpoint_insert(&cpu0, 0x200, BP_GDB | BP_HW), ==,
+                    0);
+    g_assert_cmpint(cpu_breakpoint_insert(&cpu0, 0x300, BP_GDB | BP_HW), ==,
+                    -ENOSPC);
+    g_assert_false(cpu_breakpoint_in_range(&cpu0, 0x300, 1, BP_GDB));
+    /* Software ones are not limited by it. */
+    g_assert_cmpint(cpu_breakpoint_insert(&cpu0, 0x400, BP_GDB), ==, 0);
+    g_assert_cmpint(cpu_watchpoint_insert(&cpu0, 0x1000, 4,
+                                          BP_GDB | BP_MEM_WRITE), ==, 0);
+    cpu_breakpoint_foreach(&cpu0, BP_GDB, collect_bp, out);
+    cpu_watchpoint_foreach(&cpu0, BP_GDB, collect_wp, out);
+    g_assert_cmpstr(out->str, ==, "100/30 200/30 400/10 1000+4/12 ");
+    /* Only the flags asked for. */
+    g_string_truncate(out, 0);
+    cpu_breakpoint_foreach(&cpu0, BP_HW, collect_bp, out);
+    cpu_watchpoint_foreach(&cpu0, BP_MEM_READ, collect_wp, out);
+    g_assert_cmpstr(out->str, ==, "100/30 200/30 ");
+    cpu_breakpoint_remove_all(&cpu0, BP_GDB);
+    cpu_watchpoint_remove_all(&cpu0, BP_GDB);
+    g_string_truncate(out, 0);
+    cpu_breakpoint_foreach(&cpu0, BP_GDB, collect_bp, out);
+    g_assert_cmpstr(out->str, ==, "");
+    cpu_debug_set_update_hook(on_update);
+
+    /* Step bits the accelerator honours (all by default). */
+    g_assert_cmpint(cpu_debug_sstep_supported(), ==,
+                    SSTEP_ENABLE | SSTEP_NOIRQ | SSTEP_NOTIMER);
+    cpu_debug_set_sstep_supported(SSTEP_ENABLE);
+    g_assert_cmpint(cpu_debug_sstep_supported(), ==, SSTEP_ENABLE);
+    cpu_debug_set_sstep_supported(SSTEP_ENABLE | SSTEP_NOIRQ |
+                                  SSTEP_NOTIMER);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -134,5 +205,6 @@ int main(int argc, char **argv)
     g_test_add_func("/breakpoint/limit", test_breakpoint_limit);
     g_test_add_func("/breakpoint/watchpoints", test_watchpoints);
     g_test_add_func("/breakpoint/single-step", test_single_step);
+    g_test_add_func("/breakpoint/refusing-hook", test_refusing_hook);
     return g_test_run();
 }

@@ -107,6 +107,8 @@ void cpu_dump_state(CPUState *cpu, GString *out, int flags);
 /* Hooks the accelerator installs (see sysemu/accel.h). */
 void pause_all_vcpus(void);
 void resume_all_vcpus(void);
+/* One stopped vCPU runs again (the VM must be running: vm_prepare_start). */
+void cpu_resume(CPUState *cpu);
 bool all_vcpus_paused(void);
 /* Called by vCPU threads when they have nothing to do (stop/halt). */
 void cpu_wait_io_event(CPUState *cpu);
