@@ -4,20 +4,23 @@
 
   gen.py FAMILY --seed N --count N --out cases.S --meta cases.json
 
-cases.S holds, per case, a function that loads the registers and flags
-from the state block (difftest.h), runs the instruction(s) under test and
-stores registers and flags back; plus the case table and the diff_call /
-diff_recover glue. cases.json says, per case, what it runs and which
-RFLAGS bits are defined (the manuals leave some undefined: those are
-masked out of the comparison).
+cases.S holds, per case, a function that loads the x87/MMX/SSE state
+(FXRSTOR of the case's image), the registers and flags from the state
+block (difftest.h), runs the instruction(s) under test and stores
+registers, flags and the FXSAVE image back; plus the case table, the
+images and the diff_call / diff_recover glue. cases.json says, per case,
+what it runs and which RFLAGS and FSW bits are defined (the manuals leave
+some undefined: those are masked out of the comparison).
 """
 import argparse
 import json
 import random
+import struct
 
 STATE = 0x10000000
 OFF_IN, OFF_IN_FLAGS, OFF_OUT, OFF_OUT_FLAGS = 0, 128, 136, 264
 OFF_SAVED_RSP, OFF_MEM = 280, 320
+OFF_IN_FX, OFF_OUT_FX, OFF_RUNNER_FX = 4416, 4928, 5440
 MEM = STATE + OFF_MEM
 MEM_SIZE = 256
 
@@ -40,12 +43,45 @@ CC = ["o", "no", "b", "ae", "e", "ne", "be", "a",
       "s", "ns", "p", "np", "l", "ge", "le", "g"]
 
 
+class Fx:
+    """An FXSAVE image (64-bit layout): the state a case starts from.
+    st[i] is ST(i) as (mantissa, sign+exponent); ftw is the abridged tag
+    byte (bit i = physical register i in use)."""
+
+    def __init__(self):
+        self.fcw = 0x37f
+        self.fsw = 0
+        self.ftw = 0
+        self.st = [(0, 0)] * 8
+        self.mxcsr = 0x1f80
+        self.xmm = [0] * 16
+
+    def top(self):
+        return (self.fsw >> 11) & 7
+
+    def image(self):
+        b = struct.pack("<HHBBHQQII", self.fcw, self.fsw, self.ftw, 0, 0, 0,
+                        0, self.mxcsr, 0xffff)
+        for m, e in self.st:
+            b += struct.pack("<QH6x", m, e)
+        for x in self.xmm:
+            b += x.to_bytes(16, "little")
+        return b + bytes(512 - len(b))
+
+    def describe(self):
+        return {"fcw": self.fcw, "fsw": self.fsw, "ftw": self.ftw,
+                "st": [f"{e:04x}:{m:016x}" for m, e in self.st],
+                "mxcsr": self.mxcsr}
+
+
 class Case:
-    def __init__(self, rng):
+    def __init__(self, rng, fx):
         self.rng = rng
         self.regs = [rng.getrandbits(64) for _ in range(16)]
         self.flags = 0x2 | (rng.getrandbits(12) & OSZAPC)
         self.mask = OSZAPC | DF
+        self.fsw_mask = 0xffff
+        self.fx = fx
         self.body = []
         self.used = set()
 
@@ -395,6 +431,7 @@ FAMILIES = {
 def emit_case(i, c, out):
     out.append(f"case_{i}:")
     out.append(f"    movq %rsp, {STATE + OFF_SAVED_RSP}")
+    out.append(f"    fxrstor64 {STATE + OFF_IN_FX}")
     out.append(f"    pushq {STATE + OFF_IN_FLAGS}")
     out.append("    popfq")
     for r in range(16):
@@ -406,6 +443,7 @@ def emit_case(i, c, out):
     out.append(f"    popq {STATE + OFF_OUT_FLAGS}")
     for r in range(16):
         out.append(f"    movq %{R64[r]}, {STATE + OFF_OUT + 8 * r}")
+    out.append(f"    fxsave64 {STATE + OFF_OUT_FX}")
     out.append(f"    movq {STATE + OFF_SAVED_RSP}, %rsp")
     out.append("    cld")
     out.append("    ret")
@@ -421,18 +459,29 @@ def main():
     a = ap.parse_args()
 
     rng = random.Random(f"{a.family}:{a.seed}")
+    # families that do not set up x87/SSE state share one image, with
+    # random XMM contents that must come through untouched
+    default_fx = Fx()
+    default_fx.xmm = [rng.getrandbits(128) for _ in range(16)]
     cases = []
     for _ in range(a.count):
-        c = Case(rng)
+        c = Case(rng, default_fx)
         FAMILIES[a.family](c)
         cases.append(c)
+    images = {}
+    for c in cases:
+        images.setdefault(c.fx.image(), f"fx_{len(images)}")
 
+    # diff_call keeps the runner's x87/SSE state (the host's libc uses
+    # SSE) away from the cases' FCW/MXCSR
     out = ["    .text",
            "    .globl diff_call, diff_recover",
            "diff_call:",
            "    pushq %rbx", "    pushq %rbp", "    pushq %r12",
            "    pushq %r13", "    pushq %r14", "    pushq %r15",
+           f"    fxsave64 {STATE + OFF_RUNNER_FX}",
            "    call *%rdi",
+           f"    fxrstor64 {STATE + OFF_RUNNER_FX}",
            "    popq %r15", "    popq %r14", "    popq %r13",
            "    popq %r12", "    popq %rbp", "    popq %rbx",
            "    ret",
@@ -446,8 +495,14 @@ def main():
             "    .globl diff_cases, diff_case_count", "diff_cases:"]
     for i, c in enumerate(cases):
         vals = [f"case_{i}"] + [str(v) for v in c.regs] + \
-               [str(c.flags), str(rng.getrandbits(63))]
+               [str(c.flags), str(rng.getrandbits(63)), images[c.fx.image()]]
         out.append("    .quad " + ", ".join(vals))
+    out.append("    .balign 16")
+    for img, label in images.items():
+        out.append(f"{label}:")
+        for k in range(0, len(img), 64):
+            q = struct.unpack_from("<8Q", img, k)
+            out.append("    .quad " + ", ".join(f"{v:#x}" for v in q))
     out += ["diff_case_count:", f"    .long {len(cases)}",
             '    .section .note.GNU-stack,"",@progbits', ""]
     with open(a.out, "w") as f:
@@ -455,6 +510,8 @@ def main():
     with open(a.meta, "w") as f:
         json.dump([{"asm": "; ".join(c.body).replace("\n", " "),
                     "flags_mask": c.mask,
+                    "fsw_mask": c.fsw_mask,
+                    "fx": c.fx.describe(),
                     "in": [f"{v:#x}" for v in c.regs],
                     "in_flags": c.flags} for c in cases], f)
 
