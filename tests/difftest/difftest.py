@@ -24,10 +24,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 GUEST_SRC = os.path.join(TOP, "tests", "guest")
 FAMILIES = ["alu", "unary", "shift", "muldiv", "bits", "cond", "string",
-            "misc", "x87"]
+            "misc", "x87", "mmx"]
 # families whose results only hardware (or an emulator running them on
 # the host's unit, as kemu does) reproduces bit for bit
 HOST_EXACT_FAMILIES = ["x87"]
+# families with instructions beyond qemu64 (SSSE3's MMX forms) run the
+# guest with -cpu max
+CPU_MAX_FAMILIES = ["mmx"]
 RESULT = struct.Struct("<16QQQ256s512s")
 REG_NAMES = ["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
              "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"]
@@ -201,6 +204,8 @@ def run_family(family, seed, count, build_dir, emulator, accel_args):
     with tempfile.TemporaryDirectory(prefix=f"difftest-{family}-") as work:
         host, image, meta = build(family, seed, count, build_dir, work)
         host_bin = run_host(host)
+        if family in CPU_MAX_FAMILIES:
+            accel_args = accel_args + ["-cpu", "max"]
         guest_bin = run_guest(emulator, accel_args, image, work)
         return compare(family, seed, meta, host_bin, guest_bin)
 

@@ -636,8 +636,107 @@ def fam_x87(c):
     c.body.append("fwait")
 
 
+# ---- MMX ----
+
+MMX_OPS = ("punpcklbw punpcklwd punpckldq packsswb pcmpgtb pcmpgtw pcmpgtd "
+           "packuswb punpckhbw punpckhwd punpckhdq packssdw pcmpeqb pcmpeqw "
+           "pcmpeqd psrlw psrld psrlq paddq pmullw psubusb psubusw pminub "
+           "pand paddusb paddusw pmaxub pandn pavgb psraw psrad pavgw "
+           "pmulhuw pmulhw psubsb psubsw pminsw por paddsb paddsw pmaxsw "
+           "pxor psllw pslld psllq pmuludq pmaddwd psadbw psubb psubw psubd "
+           "psubq paddb paddw paddd pshufb phaddw phaddd phaddsw pmaddubsw "
+           "phsubw phsubd phsubsw psignb psignw psignd pmulhrsw pabsb pabsw "
+           "pabsd").split()
+
+
+def mmx_insn(c):
+    rng = c.rng
+    d, r = rng.randrange(8), rng.randrange(8)
+    k = rng.random()
+    if k < 0.55:
+        op = rng.choice(MMX_OPS)
+        shift = op.startswith("ps") and op[2:4] in ("ll", "rl", "ra")
+        if shift and rng.random() < 0.5:
+            # small counts in the source register too
+            t = c.reg()
+            c.body.append(f"movq ${rng.randrange(0, 70)}, %{R64[t]}")
+            c.body.append(f"movq %{R64[t]}, %mm{r}")
+            c.body.append(f"{op} %mm{r}, %mm{d}")
+        elif rng.random() < 0.3:
+            c.body.append(f"{op} {c.mem_operand()}, %mm{d}")
+        else:
+            c.body.append(f"{op} %mm{r}, %mm{d}")
+        return
+    if k < 0.65:
+        op = rng.choice(["psrlw", "psraw", "psllw", "psrld", "psrad", "pslld",
+                         "psrlq", "psllq"])
+        c.body.append(f"{op} ${rng.randrange(0, 70)}, %mm{d}")
+        return
+    if k < 0.75:
+        op = rng.choice(["pshufw", "palignr", "pinsrw", "pextrw"])
+        imm = rng.randrange(256) if op != "palignr" else rng.randrange(20)
+        if op == "pinsrw":
+            src = c.mem_operand() if rng.random() < 0.3 else \
+                f"%{R32[c.reg()]}"
+            c.body.append(f"pinsrw ${imm}, {src}, %mm{d}")
+        elif op == "pextrw":
+            c.body.append(f"pextrw ${imm & 3}, %mm{r}, %{R32[c.reg()]}")
+        else:
+            src = c.mem_operand() if rng.random() < 0.3 else f"%mm{r}"
+            c.body.append(f"{op} ${imm}, {src}, %mm{d}")
+        return
+    form = rng.choice(["movd_in", "movd_out", "movq_in", "movq_out",
+                       "movq_mm", "movd_m", "movq_m", "movq_mst", "movntq",
+                       "pmovmskb", "maskmovq", "movq2dq", "movdq2q", "emms"])
+    if form == "movd_in":
+        c.body.append(f"movd %{R32[c.reg()]}, %mm{d}")
+    elif form == "movd_out":
+        c.body.append(f"movd %mm{r}, %{R32[c.reg()]}")
+    elif form == "movq_in":
+        c.body.append(f"movq %{R64[c.reg()]}, %mm{d}")
+    elif form == "movq_out":
+        c.body.append(f"movq %mm{r}, %{R64[c.reg()]}")
+    elif form == "movq_mm":
+        c.body.append(f"movq %mm{r}, %mm{d}")
+    elif form == "movd_m":
+        c.body.append(f"movd {c.mem_operand()}, %mm{d}")
+    elif form == "movq_m":
+        c.body.append(f"movq {c.mem_operand()}, %mm{d}")
+    elif form == "movq_mst":
+        c.body.append(f"movq %mm{r}, {c.mem_operand()}")
+    elif form == "movntq":
+        c.body.append(f"movntq %mm{r}, {c.mem_operand()}")
+    elif form == "pmovmskb":
+        c.body.append(f"pmovmskb %mm{r}, %{R32[c.reg()]}")
+    elif form == "maskmovq" and 7 not in c.used:
+        c.used.add(7)
+        c.set(7, MEM + rng.randrange(0, MEM_SIZE - 8))
+        c.body.append(f"maskmovq %mm{r}, %mm{d}")
+    elif form == "movq2dq":
+        c.body.append(f"movq2dq %mm{r}, %xmm{rng.randrange(16)}")
+    elif form == "movdq2q":
+        c.body.append(f"movdq2q %xmm{rng.randrange(16)}, %mm{d}")
+    else:               # emms, or maskmovq once rDI holds something else
+        c.body.append("emms")
+
+
+def fam_mmx(c):
+    rng = c.rng
+    x87_state(c)
+    fx = c.fx
+    fx.fcw = 0x37f
+    fx.fsw &= ~0x3f
+    if rng.random() < 0.05:
+        # a pending unmasked x87 exception: #MF at the first MMX insn
+        fx.fcw &= ~1
+        fx.fsw |= 0x81
+    for _ in range(rng.choice([1, 1, 2, 3])):
+        mmx_insn(c)
+
+
 FAMILIES = {
     "x87": fam_x87,
+    "mmx": fam_mmx,
     "alu": fam_alu, "unary": fam_unary, "shift": fam_shift,
     "muldiv": fam_muldiv, "bits": fam_bits, "cond": fam_cond,
     "string": fam_string, "misc": fam_misc,

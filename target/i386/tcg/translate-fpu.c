@@ -73,11 +73,8 @@ bool disas_fpu(DisasContext *s)
         if (s->flags & HF_EM) {
             gen_illegal_opcode(s);
         } else if (check_fpu(s, false)) {
-            /* a pending x87 exception is #MF first, as for any MMX op */
             gen_update_cc_op(s);
-            tcg_gen_call(helper_fwait, 0, NULL, ENV());
-            tcg_gen_st8_i64(tcg_constant_i64(0), tcg_env(),
-                            ENV_OFS(fptag_abridged));
+            tcg_gen_call(helper_emms, 0, NULL, ENV());
         }
         break;
     default:

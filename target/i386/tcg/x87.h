@@ -78,9 +78,15 @@ void helper_fnsave(CPUX86State *env, uint64_t addr, uint32_t mmu_idx,
 /* MMX: every MMX instruction first makes TOP 0 and tags every register
  * valid (the registers are the x87 registers' mantissas). */
 void helper_mmx_enter(CPUX86State *env);
-/* A register or memory MMX operation run on the host's MMX unit:
- * env->fpregs[dst] = op(env->fpregs[dst], src); op indexes mmx_ops */
+/* EMMS: every register empty (and TOP 0) */
+void helper_emms(CPUX86State *env);
+/* MM[dst] = op(MM[dst], src), after helper_mmx_enter's work; op is
+ * described in mmx-ops.h */
 void helper_mmx_op(CPUX86State *env, uint32_t op, uint32_t dst,
                    uint64_t src);
+/* MASKMOVQ: the bytes of MM[regs & 7] whose byte in MM[regs >> 4] has
+ * its top bit set, to addr */
+void helper_maskmovq(CPUX86State *env, uint32_t regs, uint64_t addr,
+                     uint32_t mmu_idx);
 
 #endif
