@@ -539,6 +539,9 @@ X87_NOOPS = ["fld1", "fldl2t", "fldl2e", "fldpi", "fldlg2", "fldln2", "fldz",
              "fpatan", "fsin", "fcos", "fsincos", "fincstp", "fdecstp",
              "ftst", "fxam", "fcompp", "fucompp", "fnop", "fnclex",
              "fninit"]
+X87_INVALID = ["d9 d1", "d9 d7", "d9 e2", "d9 e7", "d9 ef", "da e0", "da e8",
+               "da ff", "db e5", "db f8", "db ff", "dd f0", "dd ff", "de d8",
+               "de df", "df e1", "df e7", "df f8", "df ff"]
 X87_ALIASES = ["d9 d8", "dd c8", "dc d0", "dc d8", "de d0", "df c8",
                "df d0", "df d8", "df c0", "db e0", "db e1", "db e4"]
 
@@ -624,8 +627,14 @@ def x87_insn(c):
             m = c.mem_operand(room=16)
             c.body.append(f"{form} {m}")
         return
+    if rng.random() < 0.3:
+        # encodings with no instruction: #UD on both sides
+        b = rng.choice(X87_INVALID).split()
+        c.body.append(f".byte 0x{b[0]}, 0x{b[1]}")
+        return
     b = rng.choice(X87_ALIASES).split()
-    c.body.append(f".byte 0x{b[0]}, 0x{int(b[1], 16) + (i if b[1] not in ('e0', 'e1', 'e4') else 0):x}")
+    fixed = b[1] in ("e0", "e1", "e4")
+    c.body.append(f".byte 0x{b[0]}, 0x{int(b[1], 16) + (0 if fixed else i):x}")
 
 
 def fam_x87(c):
