@@ -19,6 +19,8 @@
 #include "util/log.h"
 #include "target/i386/tcg/tcg-cpu.h"
 #include "target/i386/tcg/x87.h"
+#include "target/i386/ferr.h"
+#include "util/main-loop.h"
 
 /*
  * x87_stubs: 8 opcodes (D8-DF) x 72 stubs of 32 bytes: ModRM C0-FF (the
@@ -161,10 +163,22 @@ void x87_check_pending(CPUX86State *env, uintptr_t ra)
     if (env->cr[0] & CR0_NE_MASK) {
         raise_exception_ra(env, EXCP10_COPR, ra);
     }
-    /* CR0.NE clear: the PC's FERR#/IRQ13 path is not wired; carry on as
-     * with IGNNE# asserted, which is what DOS-era handlers arrange */
-    kemu_log_mask(LOG_UNIMP, "x87: unmasked exception with CR0.NE=0 "
-                  "(FERR#/IRQ13 not modelled), ignored\n");
+    /* CR0.NE clear: FERR#, which the PC turns into IRQ13. The insn is
+     * restarted once so that the interrupt, if IF lets it in, comes
+     * before it, as on hardware where the insn waits for it; reached
+     * again with FERR# still asserted, it proceeds, as with IGNNE#. */
+    bql_lock();
+    if (!x86_ferr_asserted()) {
+        bool wired = x86_ferr_raise();
+        bql_unlock();
+        if (wired) {
+            cpu_loop_exit_restore(env_cpu(env), ra);
+        }
+        kemu_log_mask(LOG_GUEST_ERROR, "x87: unmasked exception with "
+                      "CR0.NE=0 and no FERR# wiring: ignored\n");
+        return;
+    }
+    bql_unlock();
 }
 
 void helper_fwait(CPUX86State *env)
