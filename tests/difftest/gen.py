@@ -694,6 +694,35 @@ def mmx_insn(c):
             src = c.mem_operand() if rng.random() < 0.3 else f"%mm{r}"
             c.body.append(f"{op} ${imm}, {src}, %mm{d}")
         return
+    if k < 0.82:
+        # the SSE conversions with an MM operand, under a random MXCSR
+        op = rng.choice(["cvtpi2ps", "cvtpi2pd", "cvtps2pi", "cvttps2pi",
+                         "cvtpd2pi", "cvttpd2pi"])
+        x = rng.randrange(16)
+        mx = rng.randrange(4) << 13 | (0x8040 if rng.random() < 0.2 else 0)
+        masks = 0x1f80 if rng.random() < 0.7 else rng.getrandbits(6) << 7
+        c.fx.mxcsr = mx | masks
+        if rng.random() < 0.5:
+            # floats worth converting: small, huge, NaN, halves
+            t = c.reg()
+            v = rng.choice([0x3fc00000_40200000, 0x4f000000_cf000001,
+                            0x7fc00000_3f000000, 0x41e0000000000000,
+                            0xc1e0000000200000, 0x3fe8000000000000,
+                            rng.getrandbits(64)])
+            c.body.append(f"movabsq ${v}, %{R64[t]}")
+            c.body.append(f"movq %{R64[t]}, %xmm{x}")
+        if op in ("cvtpi2ps", "cvtpi2pd"):
+            src = c.mem_operand() if rng.random() < 0.3 else f"%mm{r}"
+            c.body.append(f"{op} {src}, %xmm{x}")
+        elif op in ("cvtpd2pi", "cvttpd2pi") and rng.random() < 0.3:
+            base = c.reg()
+            c.set(base, MEM + 16 * rng.randrange(MEM_SIZE // 16 - 1) +
+                  (8 if rng.random() < 0.1 else 0))   # misaligned: #GP
+            c.body.append(f"{op} (%{R64[base]}), %mm{d}")
+        else:
+            src = c.mem_operand() if rng.random() < 0.3 else f"%xmm{x}"
+            c.body.append(f"{op} {src}, %mm{d}")
+        return
     form = rng.choice(["movd_in", "movd_out", "movq_in", "movq_out",
                        "movq_mm", "movd_m", "movq_m", "movq_mst", "movntq",
                        "pmovmskb", "maskmovq", "movq2dq", "movdq2q", "emms"])

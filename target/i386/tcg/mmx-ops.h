@@ -29,4 +29,13 @@
 #define MMX_C_OP        (1u << 20)
 #define MMX_SRC_REG     (1u << 16)      /* source is MM((op >> 17) & 7) */
 
+/* helper_mmx_cvt's kind */
+#define MMX_CVT_PI2PS   0
+#define MMX_CVT_PI2PD   1
+#define MMX_CVT_PS2PI   2
+#define MMX_CVT_TPS2PI  3
+#define MMX_CVT_PD2PI   4
+#define MMX_CVT_TPD2PI  5
+#define MMX_CVT_MM_SRC  0x100       /* the source is MM[regs & 7] */
+
 #endif

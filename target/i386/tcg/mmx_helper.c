@@ -126,3 +126,84 @@ void helper_maskmovq(CPUX86State *env, uint32_t regs, uint64_t addr,
         }
     }
 }
+
+/*
+ * The SSE conversions with an MM operand, on the host's unit with the
+ * guest's MXCSR rounding/FTZ/DAZ and every exception masked there; the
+ * flags go to the guest's MXCSR and an unmasked one is #XM (#UD without
+ * CR4.OSXMMEXCPT) with the destination unchanged. kind: MMX_CVT_*.
+ * Integer to FP: src is the 64-bit source, the result lands in XMM[x]
+ * (low half for PS, all of it for PD). FP to integer: src/src_hi is the
+ * source (XMM or memory), the result goes to MM[mm]. An MM register
+ * operand makes the MMX transition first.
+ */
+void helper_mmx_cvt(CPUX86State *env, uint32_t kind, uint32_t regs,
+                    uint64_t src, uint64_t src_hi)
+{
+    uintptr_t ra = GETPC();
+    unsigned mm = regs & 7, x = (regs >> 4) & 15;
+    uint32_t host, guest = (env->mxcsr & ~0x3fu) | 0x1f80, cur, unmasked;
+    X86XMMReg xr = env->xmm[x];
+    uint64_t in[2] = { src, src_hi }, out = 0;
+
+    if ((kind & MMX_CVT_MM_SRC) || (kind & 0xff) > MMX_CVT_PI2PD) {
+        helper_mmx_enter(env);
+    }
+    if (kind & MMX_CVT_MM_SRC) {
+        in[0] = env->fpregs[mm].mant;
+    }
+    __asm__ volatile("stmxcsr %0" : "=m"(host));
+    __asm__ volatile("ldmxcsr %0" : : "m"(guest));
+    switch (kind & 0xff) {
+    case MMX_CVT_PI2PS:
+        __asm__ volatile("movq %1, %%mm0\n\tmovups %0, %%xmm0\n\t"
+                         "cvtpi2ps %%mm0, %%xmm0\n\tmovups %%xmm0, %0\n\t"
+                         "emms" : "+m"(xr) : "m"(in[0]) : "xmm0");
+        break;
+    case MMX_CVT_PI2PD:
+        __asm__ volatile("movq %1, %%mm0\n\tcvtpi2pd %%mm0, %%xmm0\n\t"
+                         "movups %%xmm0, %0\n\temms"
+                         : "=m"(xr) : "m"(in[0]) : "xmm0");
+        break;
+    case MMX_CVT_PS2PI:
+        __asm__ volatile("movups %1, %%xmm0\n\tcvtps2pi %%xmm0, %%mm0\n\t"
+                         "movq %%mm0, %0\n\temms"
+                         : "=m"(out) : "m"(in) : "xmm0");
+        break;
+    case MMX_CVT_TPS2PI:
+        __asm__ volatile("movups %1, %%xmm0\n\tcvttps2pi %%xmm0, %%mm0\n\t"
+                         "movq %%mm0, %0\n\temms"
+                         : "=m"(out) : "m"(in) : "xmm0");
+        break;
+    case MMX_CVT_PD2PI:
+        __asm__ volatile("movups %1, %%xmm0\n\tcvtpd2pi %%xmm0, %%mm0\n\t"
+                         "movq %%mm0, %0\n\temms"
+                         : "=m"(out) : "m"(in) : "xmm0");
+        break;
+    default:
+        __asm__ volatile("movups %1, %%xmm0\n\tcvttpd2pi %%xmm0, %%mm0\n\t"
+                         "movq %%mm0, %0\n\temms"
+                         : "=m"(out) : "m"(in) : "xmm0");
+        break;
+    }
+    __asm__ volatile("stmxcsr %0" : "=m"(cur));
+    __asm__ volatile("ldmxcsr %0" : : "m"(host));
+    unmasked = cur & 0x3f & ~(env->mxcsr >> 7);
+    if (unmasked & 0x7) {
+        /* an unmasked invalid/denormal/zero-divide stops the insn before
+         * the result, so precision/overflow/underflow are not reported */
+        cur &= 0x7;
+    }
+    env->mxcsr |= cur & 0x3f;
+    if (unmasked) {
+        raise_exception_ra(env, (env->cr[4] & (1u << 10)) ? EXCP13_XMM
+                                                           : EXCP06_ILLOP,
+                           ra);
+    }
+    if ((kind & 0xff) <= MMX_CVT_PI2PD) {
+        env->xmm[x] = xr;
+    } else {
+        env->fpregs[mm].mant = out;
+        env->fpregs[mm].exp = 0xffff;
+    }
+}

@@ -4,8 +4,8 @@
  * (MMX itself, the SSE/SSE2 additions on MM registers, and SSSE3's MM
  * forms). Moves are TCG on env->fpregs[].mant after helper_mmx_enter;
  * arithmetic goes to helper_mmx_op (mmx_helper.c), which runs it on the
- * host's MMX unit. EMMS is in translate-fpu.c. The SSE conversions with
- * an MM operand (CVTPI2PS and friends) are not handled (#UD).
+ * host's MMX unit. EMMS is in translate-fpu.c; the SSE conversions
+ * with an MM operand (CVTPI2PS and friends) are helper_mmx_cvt.
  */
 #include "util/osdep.h"
 #include "target/i386/tcg/translate.h"
@@ -86,6 +86,14 @@ static bool mmx_feature_ok(DisasContext *s)
     }
 }
 
+/* A pending x87 exception (#MF) comes before a memory operand's fault */
+static void gen_pending_check(DisasContext *s, int i)
+{
+    if (op_is_mem(s, i)) {
+        tcg_gen_call(helper_fwait, 0, NULL, ENV());
+    }
+}
+
 static void gen_enter(void)
 {
     tcg_gen_call(helper_mmx_enter, 0, NULL, ENV());
@@ -101,6 +109,7 @@ static void gen_mmx_op(DisasContext *s, uint32_t op, int src_i)
         op |= MMX_SRC_REG | (uint32_t)r << 17;
         tcg_gen_movi_i64(v, 0);
     } else {
+        gen_pending_check(s, src_i);
         gen_op_ld(s, src_i, v);         /* a fault comes before any change */
     }
     tcg_gen_call(helper_mmx_op, 0, NULL, ENV(), CI(op), CI(d), T64(v));
@@ -123,6 +132,7 @@ static bool gen_mmx_mov(DisasContext *s)
                                          &(bool){0}) < 0) {
             return false;
         }
+        gen_pending_check(s, 1);
         gen_op_ld(s, 1, v);
         gen_enter();
         gen_mm_write(d, v);
@@ -158,6 +168,81 @@ static int shift_imm_stub(DisasContext *s)
     return -1;
 }
 
+static int xmm_number(DisasContext *s, int i)
+{
+    if (op_is_reg(s, i) && s->op[i].reg.value >= ZYDIS_REGISTER_XMM0 &&
+        s->op[i].reg.value <= ZYDIS_REGISTER_XMM15) {
+        return s->op[i].reg.value - ZYDIS_REGISTER_XMM0;
+    }
+    return -1;
+}
+
+/* The SSE conversions with an MM operand: SSE's checks (CR4.OSFXSR,
+ * CR0.EM and TS), the PD source from memory aligned */
+static void gen_mmx_cvt(DisasContext *s)
+{
+    ZydisMnemonic m = s->insn.mnemonic;
+    uint32_t kind;
+    int mm, x;
+    TCGv_i64 lo = tcg_temp_new_i64(), hi = tcg_temp_new_i64();
+
+    switch (m) {
+    case ZYDIS_MNEMONIC_CVTPI2PS: kind = MMX_CVT_PI2PS; break;
+    case ZYDIS_MNEMONIC_CVTPI2PD: kind = MMX_CVT_PI2PD; break;
+    case ZYDIS_MNEMONIC_CVTPS2PI: kind = MMX_CVT_PS2PI; break;
+    case ZYDIS_MNEMONIC_CVTTPS2PI: kind = MMX_CVT_TPS2PI; break;
+    case ZYDIS_MNEMONIC_CVTPD2PI: kind = MMX_CVT_PD2PI; break;
+    default: kind = MMX_CVT_TPD2PI; break;
+    }
+    if (!(s->flags & HF_OSFXSR) || (s->flags & HF_EM) ||
+        ((kind == MMX_CVT_PI2PD || kind >= MMX_CVT_PD2PI) &&
+         !(s->env->features[FEAT_1_EDX] & CPUID_SSE2))) {
+        gen_illegal_opcode(s);
+        return;
+    }
+    if (s->flags & HF_TS) {
+        gen_exception(s, EXCP07_PREX);
+        return;
+    }
+    gen_update_cc_op(s);
+    if (kind > MMX_CVT_PI2PD || mm_index(s, 1) >= 0) {
+        tcg_gen_call(helper_fwait, 0, NULL, ENV());     /* #MF first */
+    }
+    tcg_gen_movi_i64(lo, 0);
+    tcg_gen_movi_i64(hi, 0);
+    if (kind <= MMX_CVT_PI2PD) {
+        x = xmm_number(s, 0);
+        mm = mm_index(s, 1);
+        if (mm >= 0) {
+            kind |= MMX_CVT_MM_SRC;
+        } else {
+            gen_op_ld(s, 1, lo);
+        }
+    } else {
+        mm = mm_index(s, 0);
+        x = xmm_number(s, 1);
+        if (x >= 0) {
+            intptr_t o = ENV_OFS(xmm[0]) + x * (intptr_t)sizeof(X86XMMReg);
+            tcg_gen_ld_i64(lo, tcg_env(), o);
+            tcg_gen_ld_i64(hi, tcg_env(), o + 8);
+        } else {
+            TCGv_i64 a = gen_op_addr(s, 1);
+            if (kind >= MMX_CVT_PD2PI) {
+                TCGv_i64 a8 = tcg_temp_new_i64();
+                tcg_gen_call(helper_check_align16, 0, NULL, ENV(), T64(a));
+                tcg_gen_addi_i64(a8, a, 8);
+                gen_ld(s, lo, a, MO_64);
+                gen_ld(s, hi, a8, MO_64);
+            } else {
+                gen_ld(s, lo, a, MO_64);
+            }
+        }
+    }
+    tcg_gen_call(helper_mmx_cvt, 0, NULL, ENV(), CI(kind),
+                 CI((mm < 0 ? 0 : mm) | (x < 0 ? 0 : x) << 4), T64(lo),
+                 T64(hi));
+}
+
 bool disas_mmx(DisasContext *s)
 {
     ZydisMnemonic m = s->insn.mnemonic;
@@ -168,19 +253,20 @@ bool disas_mmx(DisasContext *s)
     if (s->insn.encoding != ZYDIS_INSTRUCTION_ENCODING_LEGACY) {
         return false;
     }
+    switch (m) {
+    case ZYDIS_MNEMONIC_CVTPI2PS: case ZYDIS_MNEMONIC_CVTPS2PI:
+    case ZYDIS_MNEMONIC_CVTTPS2PI: case ZYDIS_MNEMONIC_CVTPI2PD:
+    case ZYDIS_MNEMONIC_CVTPD2PI: case ZYDIS_MNEMONIC_CVTTPD2PI:
+        gen_mmx_cvt(s);                 /* even with a memory MM source */
+        return true;
+    default:
+        break;
+    }
     for (int i = 0; i < s->insn.operand_count_visible; i++) {
         any_mm |= mm_index(s, i) >= 0;
     }
     if (!any_mm) {
         return false;
-    }
-    switch (m) {
-    case ZYDIS_MNEMONIC_CVTPI2PS: case ZYDIS_MNEMONIC_CVTPS2PI:
-    case ZYDIS_MNEMONIC_CVTTPS2PI: case ZYDIS_MNEMONIC_CVTPI2PD:
-    case ZYDIS_MNEMONIC_CVTPD2PI: case ZYDIS_MNEMONIC_CVTTPD2PI:
-        return false;
-    default:
-        break;
     }
     if (s->flags & HF_EM) {
         gen_illegal_opcode(s);

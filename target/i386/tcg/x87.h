@@ -84,6 +84,10 @@ void helper_emms(CPUX86State *env);
  * described in mmx-ops.h */
 void helper_mmx_op(CPUX86State *env, uint32_t op, uint32_t dst,
                    uint64_t src);
+/* CVTPI2PS/PD, CVT(T)PS2PI, CVT(T)PD2PI (kind: mmx-ops.h MMX_CVT_*);
+ * regs: MM number in bits 0-2, XMM number in bits 4-7 */
+void helper_mmx_cvt(CPUX86State *env, uint32_t kind, uint32_t regs,
+                    uint64_t src, uint64_t src_hi);
 /* MASKMOVQ: the bytes of MM[regs & 7] whose byte in MM[regs >> 4] has
  * its top bit set, to addr */
 void helper_maskmovq(CPUX86State *env, uint32_t regs, uint64_t addr,
