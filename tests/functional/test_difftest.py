@@ -46,8 +46,8 @@ class HarnessTest(unittest.TestCase):
         if not qemu:
             self.skipTest("qemu-system-x86_64 (package qemu-system-x86) is "
                           "not installed")
-        # not x87: QEMU's softfloat x87 is not bit-exact to hardware
-        # (transcendentals, unnormals), which is what kemu is tested for
+        # not x87/MMX: QEMU's are not bit-exact to hardware there
+        # (difftest.HOST_EXACT_FAMILIES), which is what kemu is tested for
         for fam in difftest.FAMILIES:
             if fam in difftest.HOST_EXACT_FAMILIES:
                 continue
