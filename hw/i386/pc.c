@@ -289,7 +289,8 @@ static bool pc_isa_devices_init(PCMachineState *pcms, Error **errp)
     if (!pc_isa_device(pcms, "mc146818rtc", "rtc", errp) ||
         !pc_isa_device(pcms, "i8042", "i8042", errp) ||
         !pc_isa_device(pcms, "port92", "port92", errp) ||
-        !pc_isa_device(pcms, "ioport80", NULL, errp)) {
+        !pc_isa_device(pcms, "ioport80", NULL, errp) ||
+        !pc_isa_device(pcms, "x87-ferr", NULL, errp)) {
         return false;
     }
 

@@ -13,7 +13,8 @@ import tempfile
 import unittest
 
 from kemu_guest import (GUEST_ACCEL, GUEST_SKIP_REASON, KVM_SKIP_REASON,
-                        guest_accel_args, guest_image, run_kemu)
+                        TCG_SKIP_REASON, guest_accel_args, guest_image,
+                        run_kemu)
 
 PASS = 33
 
@@ -186,6 +187,20 @@ class TestCPUModels(GuestTest):
 
     def test_cpu_qemu64(self):
         self.check_model("qemu64")
+
+@unittest.skipIf(TCG_SKIP_REASON, TCG_SKIP_REASON)
+class TestGuestsTCG(GuestTest):
+    """What the TCG CPU itself implements (under KVM it is the host's)."""
+    accel = "tcg"
+
+    def test_x87_errors(self):
+        """#MF with CR0.NE; FERR# to IRQ13, cleared at port 0xF0, without
+        it (x87-errors.c)."""
+        r = self.boot("x87-errors.mb")
+        for line in ("#MF with CR0.NE set", "IRQ13 with CR0.NE clear",
+                     "IRQ13 held until STI"):
+            self.assertIn(line, r.stdout)
+
 
 @unittest.skipIf(KVM_SKIP_REASON, KVM_SKIP_REASON)
 class TestGuestsKVM(GuestTest):
