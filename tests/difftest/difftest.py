@@ -24,7 +24,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 GUEST_SRC = os.path.join(TOP, "tests", "guest")
 FAMILIES = ["alu", "unary", "shift", "muldiv", "bits", "cond", "string",
-            "misc"]
+            "misc", "sse", "crypto", "sha"]
+# Families whose instructions need more than the default CPU model
+FAMILY_ARGS = {"sse": ["-cpu", "max"], "crypto": ["-cpu", "max"],
+               "sha": ["-cpu", "max"]}
 RESULT = struct.Struct("<16QQQ256s")
 REG_NAMES = ["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
              "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"]
@@ -150,7 +153,9 @@ def run_family(family, seed, count, build_dir, emulator, accel_args):
     with tempfile.TemporaryDirectory(prefix=f"difftest-{family}-") as work:
         host, image, meta = build(family, seed, count, build_dir, work)
         host_bin = run_host(host)
-        guest_bin = run_guest(emulator, accel_args, image, work)
+        guest_bin = run_guest(emulator,
+                              accel_args + FAMILY_ARGS.get(family, []),
+                              image, work)
         return compare(family, seed, meta, host_bin, guest_bin)
 
 

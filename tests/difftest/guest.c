@@ -32,6 +32,12 @@ static void emit(const void *p, size_t n)
 
 void guest_main(void)
 {
+    uint64_t cr4;
+
+    /* SSE on, SIMD FP exceptions as #XM: what the host's kernel gives
+     * the host runner */
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | 0x600));
     for (int v = 0; v < 32; v++) {
         set_irq_handler(v, on_exception);
     }

@@ -16,6 +16,11 @@ import difftest  # noqa: E402
 
 SEEDS = [int(os.environ.get("KEMU_DIFFTEST_SEED", "1"))]
 COUNT = 1000
+# Families QEMU 7.2's TCG does not run exactly, so they cannot vouch for
+# the harness: its RCPPS/RSQRTPS are exact rather than the hardware's
+# approximations, DPPS's flags differ, AES ops skip the m128 alignment
+# check, and it has no SHA extensions. (Seen by running them against it.)
+QEMU_INEXACT = {"sse", "crypto", "sha"}
 
 
 class DiffTest(unittest.TestCase):
@@ -47,6 +52,8 @@ class HarnessTest(unittest.TestCase):
             self.skipTest("qemu-system-x86_64 (package qemu-system-x86) is "
                           "not installed")
         for fam in difftest.FAMILIES:
+            if fam in QEMU_INEXACT:
+                continue
             difftest.run_family(fam, 7, 200, BUILD, qemu, ["-accel", "tcg"])
 
     def test_mismatch_is_reported(self):
