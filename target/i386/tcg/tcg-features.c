@@ -85,6 +85,8 @@ static const TCGFeature tcg_features[] = {
     { FEAT_8000_0001_ECX, 0, "lahf-lm: LAHF/SAHF in 64-bit mode" },
     { FEAT_8000_0001_ECX, 5, "abm: LZCNT in translate-bits.c" },
     { FEAT_8000_0001_ECX, 8, "3dnowprefetch: PREFETCHW is a hint" },
+    { FEAT_8000_0001_ECX, 22, "topoext: leaves 0x8000001D/0x8000001E "
+      "(cpu-cache.c, cpu-models.c)" },
     /* CPUID[6].EAX */
     { FEAT_6_EAX, 2, "arat: the APIC timer runs on the virtual clock always" },
 };
