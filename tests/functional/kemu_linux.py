@@ -26,13 +26,14 @@ def kernel():
     return r.stdout.strip()
 
 
-def static_program(src):
+def static_program(src, libs=()):
     """Compile a tests/linux/*.c program statically for the guest."""
     path = os.path.join(TOP, "tests", "linux", src)
     out = os.path.join(ASSETS, os.path.basename(src)[:-2])
     if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(path):
         os.makedirs(ASSETS, exist_ok=True)
-        subprocess.run(["gcc", "-O2", "-static", "-o", out, path], check=True)
+        subprocess.run(["gcc", "-O2", "-static", "-o", out, path] +
+                       list(libs), check=True)
     return out
 
 

@@ -2,7 +2,11 @@
 """The Debian 6.1 kernel with a busybox initramfs under kemu's TCG:
 CPU count and flags, a clean dmesg, a 64 MiB sha256 round trip through
 tmpfs, gzip -9, fork/exec, an exact shared counter under LOCK XADD from
-several processes, then power-off through ACPI."""
+several processes, x87/MMX results bit-identical to the host's (with #MF
+as SIGFPE and the state kept across context switches), then power-off
+through ACPI."""
+import re
+import subprocess
 import unittest
 
 from kemu_guest import BINARY, TCG_SKIP_REASON
@@ -20,6 +24,7 @@ gzip -9 -c /tmp/c > /tmp/c.gz && gunzip -c /tmp/c.gz | cmp - /tmp/c && echo GZIP
 i=0; while [ $i -lt 200 ]; do /bin/true || break; i=$((i+1)); done
 [ $i -eq 200 ] && echo FORK_OK
 /xadd-hammer $(grep -c ^processor /proc/cpuinfo) 200000
+/fpu-check
 dmesg | grep -E "WARNING|BUG|Oops|unchecked MSR access" || echo DMESG_CLEAN
 """
 
@@ -29,17 +34,23 @@ class LinuxTCG(unittest.TestCase):
         if TCG_SKIP_REASON:
             self.skipTest(TCG_SKIP_REASON)
         hammer = kemu_linux.static_program("xadd-hammer.c")
+        fpu = kemu_linux.static_program("fpu-check.c", ["-lm"])
+        # the host CPU is the oracle for the x87/MMX results
+        host = subprocess.run([fpu], stdout=subprocess.PIPE, text=True,
+                              check=True).stdout
+        fpusum = re.search(r"FPUSUM=\w+", host).group(0)
         status, out = kemu_linux.boot(
             BINARY, ["-accel", "tcg", "-cpu", cpu, "-smp", str(smp)],
-            WORKLOAD, files=[(hammer, "/xadd-hammer")])
+            WORKLOAD, files=[(hammer, "/xadd-hammer"), (fpu, "/fpu-check")])
         tail = out[-4000:]
         self.assertEqual(status, 0, tail)
         self.assertIn(f"CPUS={smp}", out, tail)
         for word in ("SHA_OK", "GZIP_OK", "FORK_OK", "XADD_OK",
-                     "DMESG_CLEAN", "reboot: Power down"):
+                     "DMESG_CLEAN", "reboot: Power down", fpusum,
+                     "FPU_SIGFPE_OK", "FPU_SWITCH_OK"):
             self.assertIn(word, out, tail)
         flags = next(l for l in out.splitlines() if l.startswith("FLAGS="))
-        for f in ("fpu", "tsc", "msr", "pae", "cx8", "apic", "sse", "sse2",
+        for f in ("fpu", "mmx", "tsc", "msr", "pae", "cx8", "apic", "sse", "sse2",
                   "syscall", "nx", "lm"):
             self.assertIn(f" {f}", flags)
         if cpu == "max":

@@ -8,6 +8,7 @@
 #include "util/osdep.h"
 #include "target/i386/tcg/tcg-cpu.h"
 #include "target/i386/tcg/helper.h"
+#include "target/i386/tcg/x87.h"
 
 #define MXCSR_MASK 0x0000ffffu
 
@@ -105,6 +106,8 @@ void helper_fxrstor(CPUX86State *env, uint64_t addr, uint32_t mmu_idx,
     }
     env->mxcsr = (uint32_t)mx;
     memcpy(env->fpregs, regs, sizeof(regs));
+    /* ES and B follow the flags and masks loaded, as hardware has them */
+    x87_update_es(env);
     for (unsigned i = 0; i < nb_xmm(env); i++) {
         env->xmm[i].q[0] = ld64(env, addr + 160 + 16 * i, mmu_idx, ra);
         env->xmm[i].q[1] = ld64(env, addr + 168 + 16 * i, mmu_idx, ra);

@@ -19,7 +19,8 @@ typedef struct TCGFeature {
 
 static const TCGFeature tcg_features[] = {
     /* CPUID[1].EDX: the qemu64 baseline. */
-    { FEAT_1_EDX, 0, "fpu: x87 in translate-fpu.c/fpu_helper.c" },
+    { FEAT_1_EDX, 0, "fpu: every x87 insn on the host x87 (translate-x87.c, "
+                     "fpu_helper.c, x87_env_helper.c); #MF with CR0.NE" },
     { FEAT_1_EDX, 2, "de: CR4.DE and DR4/5 aliasing in misc_helper.c" },
     { FEAT_1_EDX, 3, "pse: 4 MiB pages in mmu-walk.c" },
     { FEAT_1_EDX, 4, "tsc: RDTSC in translate-sys.c" },
@@ -36,7 +37,7 @@ static const TCGFeature tcg_features[] = {
     { FEAT_1_EDX, 16, "pat: IA32_PAT kept (no caching on TCG)" },
     { FEAT_1_EDX, 17, "pse36: high address bits of 4 MiB PDEs in mmu-walk.c" },
     { FEAT_1_EDX, 19, "clflush: CLFLUSH is a fence here" },
-    { FEAT_1_EDX, 23, "mmx: EMMS and the x87/MMX register file" },
+    { FEAT_1_EDX, 23, "mmx: translate-mmx.c, mmx_helper.c (host MMX unit)" },
     { FEAT_1_EDX, 24, "fxsr: FXSAVE/FXRSTOR in fxsave_helper.c" },
     { FEAT_1_EDX, 25, "sse: translate-sse.c" },
     { FEAT_1_EDX, 26, "sse2: translate-sse.c" },
@@ -103,6 +104,8 @@ static const TCGFeature tcg_features[] = {
  * - vmx/svm: no nested virtualization under TCG.
  * - the KVM paravirt leaf (kvmclock, async PF, PV EOI...): KVM's.
  * - spec-ctrl, arch-capabilities, md-clear: mitigation MSRs not modelled.
+ * - mmxext, 3dnow, 3dnowext (AMD): the MMX additions mmxext names come
+ *   with SSE and are translated; 3DNow! (0F 0F) is not.
  */
 
 void x86_tcg_supported_features(FeatureWordArray out)
