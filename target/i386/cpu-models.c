@@ -691,6 +691,12 @@ void x86_cpu_build_cpuid(X86CPU *cpu)
     if (f[FEAT_8000_0008_EBX] && xlevel < 0x80000008) {
         xlevel = 0x80000008;
     }
+    /* topoext announces 0x8000001D/E: a guest reading them beyond the
+     * level would get another leaf's data (Linux divides by it) */
+    if ((f[FEAT_8000_0001_ECX] & CPUID_EXT3_TOPOEXT) &&
+        xlevel < 0x8000001e) {
+        xlevel = 0x8000001e;
+    }
     env->cpuid_level = level;
     env->cpuid_xlevel = xlevel;
     env->cpuid_nr = 0;
