@@ -99,6 +99,19 @@ class CpuModels(unittest.TestCase):
                           "CPUID.07H:EBX.avx2 [bit 5]", err)
         self.assertFalse(get(leaves, 7, 0)[1] & ~get(kmax, 7, 0)[1])
 
+    def test_topoext_leaves_in_range(self):
+        """topoext promises 0x8000001D/E: the extended level covers them
+        (Linux divided by zero reading past it under -cpu max)."""
+        if TCG_SKIP_REASON:
+            self.skipTest(TCG_SKIP_REASON)
+        for cpu in ("max", "EPYC"):
+            leaves, _ = dump(BINARY, cpu)
+            if get(leaves, 0x80000001, 0)[2] & (1 << 22):
+                self.assertGreaterEqual(get(leaves, 0x80000000, 0)[0],
+                                        0x8000001e, cpu)
+                self.assertEqual(get(leaves, 0x8000001d, 3)[0] & 0x1f, 3,
+                                 cpu)
+
     def test_models_match_qemu(self):
         if TCG_SKIP_REASON:
             self.skipTest(TCG_SKIP_REASON)
