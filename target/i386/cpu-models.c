@@ -9,6 +9,8 @@
  */
 #include "util/osdep.h"
 #include "target/i386/cpu-models.h"
+#include "target/i386/cpu-model-table.h"
+#include "target/i386/cpu-cache.h"
 #include "util/error.h"
 #include "sysemu/accel.h"
 #include <cpuid.h>
@@ -274,17 +276,48 @@ static uint32_t named_bits(FeatureWord w)
     return m;
 }
 
+/* A model of cpu-model-table.c */
+static void load_named(X86CPU *cpu, const X86NamedModel *m)
+{
+    CPUX86State *env = &cpu->env;
+    g_auto(GStrv) names = g_strsplit(m->features, " ", -1);
+
+    set_vendor(env, m->vendor);
+    env->cpuid_level = m->level;
+    env->cpuid_xlevel = m->xlevel;
+    env->cpuid_version = x86_cpuid_version(m->family, m->model, m->stepping);
+    g_strlcpy(env->model_id, m->model_id, sizeof(env->model_id));
+    for (int i = 0; names[i]; i++) {
+        FeatureWord w;
+        int bit;
+        if (names[i][0] && x86_feature_lookup(names[i], &w, &bit)) {
+            env->features[w] |= 1u << bit;
+        }
+    }
+    /* QEMU sets it for every model */
+    env->features[FEAT_1_ECX] |= CPUID_EXT_HYPERVISOR;
+    env->phys_bits = 40;
+    cpu->cache_info = m->cache;
+}
+
 bool x86_cpu_load_model(X86CPU *cpu, const char *model, Error **errp)
 {
     CPUX86State *env = &cpu->env;
     FeatureWordArray sup;
+    const X86NamedModel *named = x86_named_model_find(model);
 
     memset(env->features, 0, sizeof(env->features));
     memset(cpu->filtered_features, 0, sizeof(cpu->filtered_features));
     env->cpuid_nr = 0;
     cpu->check_cpuid = true;        /* QEMU's default: warn on filtering */
     cpu->enforce_cpuid = false;
+    cpu->cache_info = &x86_cache_legacy;
 
+    if (named) {
+        load_named(cpu, named);
+        cpu->migratable = true;
+        return true;
+    }
     if (!strcmp(model, "qemu64")) {
         load_qemu64(env);
         cpu->migratable = true;
@@ -604,7 +637,7 @@ bool x86_cpu_filter_features(X86CPU *cpu, const FeatureWordArray supported,
 
 /* ---- the CPUID table ---- */
 
-static void cpuid_put(CPUX86State *env, uint32_t fn, uint32_t idx,
+void x86_cpuid_put(CPUX86State *env, uint32_t fn, uint32_t idx,
                       uint32_t flags, uint32_t a, uint32_t b, uint32_t c,
                       uint32_t d)
 {
@@ -658,33 +691,32 @@ void x86_cpu_build_cpuid(X86CPU *cpu)
     if (f[FEAT_8000_0008_EBX] && xlevel < 0x80000008) {
         xlevel = 0x80000008;
     }
-    if (xlevel < 0x80000008) {
-        xlevel = 0x80000008;    /* address sizes: every 64-bit OS asks */
+    /* topoext announces 0x8000001D/E: a guest reading them beyond the
+     * level would get another leaf's data (Linux divides by it) */
+    if ((f[FEAT_8000_0001_ECX] & CPUID_EXT3_TOPOEXT) &&
+        xlevel < 0x8000001e) {
+        xlevel = 0x8000001e;
     }
     env->cpuid_level = level;
     env->cpuid_xlevel = xlevel;
     env->cpuid_nr = 0;
 
-    cpuid_put(env, 0, 0, 0, level, v1, v3, v2);
-    cpuid_put(env, 1, 0, 0, env->cpuid_version,
+    x86_cpuid_put(env, 0, 0, 0, level, v1, v3, v2);
+    x86_cpuid_put(env, 1, 0, 0, env->cpuid_version,
               (8 << 8) /* clflush: 64 bytes */ | (1 << 16) |
               (cpu->apic_id << 24), f[FEAT_1_ECX], f[FEAT_1_EDX]);
-    if (level >= 2) {
-        /* No descriptors: the guest reads leaf 4 instead. */
-        cpuid_put(env, 2, 0, 0, 1, 0, 0, 0);
-    }
     if (level >= 5) {
-        cpuid_put(env, 5, 0, 0, 0, 0, 0, 0);
+        x86_cpuid_put(env, 5, 0, 0, 0, 0, 0, 0);
     }
     if (level >= 6) {
-        cpuid_put(env, 6, 0, 0, f[FEAT_6_EAX], 0, 0, 0);
+        x86_cpuid_put(env, 6, 0, 0, f[FEAT_6_EAX], 0, 0, 0);
     }
     if (level >= 7) {
         uint32_t sub = f[FEAT_7_1_EAX] ? 1 : 0;
-        cpuid_put(env, 7, 0, X86_CPUID_FLAG_INDEXED, sub, f[FEAT_7_0_EBX],
+        x86_cpuid_put(env, 7, 0, X86_CPUID_FLAG_INDEXED, sub, f[FEAT_7_0_EBX],
                   f[FEAT_7_0_ECX], f[FEAT_7_0_EDX]);
         if (sub) {
-            cpuid_put(env, 7, 1, X86_CPUID_FLAG_INDEXED, f[FEAT_7_1_EAX],
+            x86_cpuid_put(env, 7, 1, X86_CPUID_FLAG_INDEXED, f[FEAT_7_1_EAX],
                       0, 0, 0);
         }
     }
@@ -693,53 +725,64 @@ void x86_cpu_build_cpuid(X86CPU *cpu)
                         ((uint64_t)f[FEAT_XSAVE_XCR0_HI] << 32);
         /* EBX is for the components enabled now (x87+SSE at reset); the
          * CPU updates it as XCR0 changes. */
-        cpuid_put(env, 0xd, 0, X86_CPUID_FLAG_INDEXED,
+        x86_cpuid_put(env, 0xd, 0, X86_CPUID_FLAG_INDEXED,
                   f[FEAT_XSAVE_XCR0_LO], 576, xsave_size(xcr0),
                   f[FEAT_XSAVE_XCR0_HI]);
-        cpuid_put(env, 0xd, 1, X86_CPUID_FLAG_INDEXED, f[FEAT_XSAVE],
+        x86_cpuid_put(env, 0xd, 1, X86_CPUID_FLAG_INDEXED, f[FEAT_XSAVE],
                   0, 0, 0);
         for (size_t i = 0; i < ARRAY_SIZE(xsave_areas); i++) {
             if (xcr0 & (1ull << xsave_areas[i].bit)) {
-                cpuid_put(env, 0xd, xsave_areas[i].bit,
+                x86_cpuid_put(env, 0xd, xsave_areas[i].bit,
                           X86_CPUID_FLAG_INDEXED, xsave_areas[i].size,
                           xsave_areas[i].offset, 0, 0);
             }
         }
     } else if (level >= 0xd) {
-        cpuid_put(env, 0xd, 0, X86_CPUID_FLAG_INDEXED, 0, 0, 0, 0);
+        x86_cpuid_put(env, 0xd, 0, X86_CPUID_FLAG_INDEXED, 0, 0, 0, 0);
     }
 
     /* The KVM paravirt leaves describe KVM's services (kvmclock MSRs,
      * async page faults...): under TCG nobody provides them, as in QEMU. */
     if (!tcg_enabled() && (f[FEAT_KVM] || f[FEAT_KVM_HINTS])) {
         /* "KVMKVMKVM\0\0\0" */
-        cpuid_put(env, 0x40000000, 0, 0, 0x40000001, 0x4b4d564b, 0x564b4d56,
+        x86_cpuid_put(env, 0x40000000, 0, 0, 0x40000001, 0x4b4d564b, 0x564b4d56,
                   0x4d);
-        cpuid_put(env, 0x40000001, 0, 0, f[FEAT_KVM], 0, 0,
+        x86_cpuid_put(env, 0x40000001, 0, 0, f[FEAT_KVM], 0, 0,
                   f[FEAT_KVM_HINTS]);
     }
 
-    cpuid_put(env, 0x80000000, 0, 0, xlevel, v1, v3, v2);
-    cpuid_put(env, 0x80000001, 0, 0, env->cpuid_version, 0,
-              f[FEAT_8000_0001_ECX], f[FEAT_8000_0001_EDX]);
+    x86_cpuid_put(env, 0x80000000, 0, 0, xlevel, v1, v3, v2);
+    /* AMD's CPUs repeat leaf 1's x87/MSR/paging/MMX bits here */
+    x86_cpuid_put(env, 0x80000001, 0, 0, env->cpuid_version, 0,
+              f[FEAT_8000_0001_ECX], f[FEAT_8000_0001_EDX] |
+              (v1 == 0x68747541 /* "Auth" */ ? f[FEAT_1_EDX] & 0x0183f3ffu
+                                              : 0));
     memcpy(brand, env->model_id, MIN(strlen(env->model_id), (size_t)48));
     for (int i = 0; i < 3; i++) {
-        cpuid_put(env, 0x80000002 + i, 0, 0, brand[i * 4], brand[i * 4 + 1],
+        x86_cpuid_put(env, 0x80000002 + i, 0, 0, brand[i * 4], brand[i * 4 + 1],
                   brand[i * 4 + 2], brand[i * 4 + 3]);
     }
-    /* L1: 64 KiB 2-way data and code, 64-byte lines; 255-entry TLBs.
-     * L2: 512 KiB 16-way. (AMD's encodings; Intel guests use leaf 4.) */
-    cpuid_put(env, 0x80000005, 0, 0, 0x01ff01ff, 0x01ff01ff, 0x40020140,
-              0x40020140);
-    cpuid_put(env, 0x80000006, 0, 0, 0, 0x42004200, 0x02008140, 0);
-    cpuid_put(env, 0x80000007, 0, 0, 0, 0, 0, f[FEAT_8000_0007_EDX]);
-    cpuid_put(env, 0x80000008, 0, 0,
-              (env->phys_bits ? env->phys_bits : 40) | (48 << 8),
-              f[FEAT_8000_0008_EBX], 0, 0);
+    /* leaves 2, 4, 0x80000005/6, 0x8000001D */
+    x86_cpu_put_cache_leaves(cpu, cpu->cache_info ? cpu->cache_info
+                                                  : &x86_cache_legacy);
+    if (xlevel >= 0x80000007) {
+        x86_cpuid_put(env, 0x80000007, 0, 0, 0, 0, 0, f[FEAT_8000_0007_EDX]);
+    }
+    if (xlevel >= 0x80000008) {
+        x86_cpuid_put(env, 0x80000008, 0, 0,
+                  (env->phys_bits ? env->phys_bits : 40) | (48 << 8),
+                  f[FEAT_8000_0008_EBX], 0, 0);
+    }
+    if (xlevel >= 0x8000001e && (f[FEAT_8000_0001_ECX] & CPUID_EXT3_TOPOEXT)) {
+        /* extended APIC id; threads per core and core id; one node */
+        x86_cpuid_put(env, 0x8000001e, 0, 0, cpu->apic_id,
+                  ((cpu->nr_threads ? cpu->nr_threads - 1 : 0) << 8) |
+                  (cpu->core_id & 0xff), 0, 0);
+    }
     if (xlevel >= 0x8000000a) {
         /* SVM leaf: zero unless svm is on (revision 1, 16 ASIDs). */
         bool svm = f[FEAT_8000_0001_ECX] & (1u << 2);
-        cpuid_put(env, 0x8000000a, 0, 0, svm ? 1 : 0, svm ? 16 : 0, 0, 0);
+        x86_cpuid_put(env, 0x8000000a, 0, 0, svm ? 1 : 0, svm ? 16 : 0, 0, 0);
     }
 }
 
@@ -760,9 +803,19 @@ void x86_cpu_list(FILE *f)
     GPtrArray *names = g_ptr_array_new();
     GString *line = g_string_new("");
 
+    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+
     fprintf(f, "Available CPUs:\n");
-    for (size_t i = 0; i < ARRAY_SIZE(models); i++) {
-        fprintf(f, "x86 %-22s%s\n", models[i][0], models[i][1]);
+    /* sorted by name as QEMU does, host and max last */
+    x86_named_models_list(lines);
+    g_ptr_array_add(lines, g_strdup_printf("x86 %-20s  %s", models[0][0],
+                                           models[0][1]));
+    g_ptr_array_sort(lines, str_cmp);
+    for (guint i = 0; i < lines->len; i++) {
+        fprintf(f, "%s\n", (char *)lines->pdata[i]);
+    }
+    for (size_t i = 1; i < ARRAY_SIZE(models); i++) {
+        fprintf(f, "x86 %-20s  %s\n", models[i][0], models[i][1]);
     }
     fprintf(f, "\nRecognized CPUID flags:\n");
     for (int w = 0; w < FEATURE_WORDS; w++) {

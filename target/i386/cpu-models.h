@@ -23,6 +23,10 @@ bool x86_cpu_parse_features(X86CPU *cpu, const char *typename,
 bool x86_feature_lookup(const char *name, FeatureWord *w, int *bit);
 /* "CPUID.01H:ECX.pni [bit 0]" */
 char *x86_feature_describe(FeatureWord w, int bit);
+/* Add or replace a CPUID entry (the table x86_cpu_build_cpuid makes) */
+void x86_cpuid_put(CPUX86State *env, uint32_t fn, uint32_t idx,
+                   uint32_t flags, uint32_t a, uint32_t b, uint32_t c,
+                   uint32_t d);
 /* Leaf 1 EAX from family/model/stepping. */
 uint32_t x86_cpuid_version(unsigned family, unsigned model, unsigned stepping);
 

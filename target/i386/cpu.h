@@ -357,6 +357,7 @@ struct X86CPU {
     bool enforce_cpuid;          /* "enforce": fail instead */
     bool migratable;
     FeatureWordArray filtered_features;   /* what the host lacked */
+    const struct X86CacheInfo *cache_info;   /* the model's caches */
     /* MSRs the accelerator proved unusable at vCPU creation */
     GArray *unsupported_msrs;    /* of uint32_t */
 };

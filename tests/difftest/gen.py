@@ -18,6 +18,8 @@ import math
 import random
 import struct
 
+import gen_sse
+
 STATE = 0x10000000
 OFF_IN, OFF_IN_FLAGS, OFF_OUT, OFF_OUT_FLAGS = 0, 128, 136, 264
 OFF_SAVED_RSP, OFF_MEM = 280, 320
@@ -779,6 +781,8 @@ FAMILIES = {
     "muldiv": fam_muldiv, "bits": fam_bits, "cond": fam_cond,
     "string": fam_string, "misc": fam_misc,
 }
+# the vector families live in gen_sse.py
+FAMILIES.update(gen_sse.FAMILIES)
 
 
 def emit_case(i, c, out):
@@ -861,7 +865,9 @@ def main():
     with open(a.out, "w") as f:
         f.write("\n".join(out))
     with open(a.meta, "w") as f:
-        json.dump([{"asm": "; ".join(c.body).replace("\n", " "),
+        # a family may name just the instruction under test (c.label)
+        json.dump([{"asm": getattr(c, "label", None) or
+                    "; ".join(c.body).replace("\n", " "),
                     "flags_mask": c.mask,
                     "fsw_mask": c.fsw_mask,
                     "mem_ignore": c.mem_ignore,

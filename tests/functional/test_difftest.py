@@ -35,6 +35,32 @@ for _fam in difftest.FAMILIES:
             lambda self, f=_fam: self.run_family(f))
 
 
+class FeatureGateTest(unittest.TestCase):
+    """Decode by the model: with its CPUID bit off, every instruction of
+    a family is #UD (the FXSAVE image and memory are then the inputs)."""
+
+    def check_all_ud(self, family, cpu):
+        if TCG_SKIP_REASON:
+            self.skipTest(TCG_SKIP_REASON)
+        import tempfile
+        with tempfile.TemporaryDirectory() as work:
+            _, image, meta = difftest.build(family, 3, 200, BUILD, work)
+            out = difftest.run_guest(BINARY, ["-accel", "tcg", "-cpu", cpu],
+                                     image, work)
+        vectors = [difftest.RESULT.unpack_from(out, i * difftest.RESULT.size)
+                   [17] for i in range(len(meta))]
+        self.assertEqual(len(vectors), 200)
+        wrong = [meta[i]["asm"][:80] for i, v in enumerate(vectors)
+                 if v != 6]
+        self.assertEqual(wrong, [])
+
+    def test_crypto_needs_its_bits(self):
+        self.check_all_ud("crypto", "max,-aes,-pclmulqdq,-sse4.2")
+
+    def test_sha_needs_sha_ni(self):
+        self.check_all_ud("sha", "max,-sha-ni")
+
+
 class HarnessTest(unittest.TestCase):
     """The harness itself, against a translator known to be right on these
     families (QEMU 7.2's TCG), so that a change to gen.py's flag masks or

@@ -44,15 +44,17 @@ static const TCGFeature tcg_features[] = {
     { FEAT_1_EDX, 28, "ht: topology only, set from -smp" },
     /* CPUID[1].ECX */
     { FEAT_1_ECX, 0, "pni: SSE3 (LDDQU, the horizontal ops) in translate-sse.c" },
+    { FEAT_1_ECX, 1, "pclmulqdq: PCLMULQDQ in translate-crypto.c" },
     { FEAT_1_ECX, 9, "ssse3: PSHUFB, PALIGNR, PHADD*, PSIGN*, PABS*" },
     { FEAT_1_ECX, 13, "cx16: CMPXCHG16B" },
     { FEAT_1_ECX, 17, "pcid: CR4.PCIDE; every switch flushes, which is allowed" },
-    { FEAT_1_ECX, 19, "sse4.1: the integer SSE4.1 ops glibc uses" },
-    { FEAT_1_ECX, 20, "sse4.2: PCMPxSTRx in pcmpstr_helper.c, PCMPGTQ" },
+    { FEAT_1_ECX, 19, "sse4.1: translate-sse.c and translate-sse41.c" },
+    { FEAT_1_ECX, 20, "sse4.2: PCMPxSTRx, PCMPGTQ; CRC32 in translate-crypto.c" },
     { FEAT_1_ECX, 21, "x2apic: the x2APIC MSRs in hw/intc/apic.c" },
     { FEAT_1_ECX, 22, "movbe: MOVBE" },
     { FEAT_1_ECX, 23, "popcnt: POPCNT in translate-bits.c" },
     { FEAT_1_ECX, 24, "tsc-deadline: IA32_TSC_DEADLINE in hw/intc/apic.c" },
+    { FEAT_1_ECX, 25, "aes: AES-NI in translate-crypto.c" },
     { FEAT_1_ECX, 30, "rdrand: RDRAND from the host's random source" },
     { FEAT_1_ECX, 31, "hypervisor: we are one" },
     /* CPUID[7,0].EBX */
@@ -67,6 +69,7 @@ static const TCGFeature tcg_features[] = {
     { FEAT_7_0_EBX, 20, "smap: MMU_KSMAP_IDX, STAC/CLAC" },
     { FEAT_7_0_EBX, 23, "clflushopt: CLFLUSHOPT" },
     { FEAT_7_0_EBX, 24, "clwb: CLWB" },
+    { FEAT_7_0_EBX, 29, "sha-ni: SHA1*/SHA256* in translate-crypto.c" },
     /* CPUID[7,0].ECX */
     { FEAT_7_0_ECX, 2, "umip: SGDT/SIDT/SLDT/SMSW/STR fault at CPL>0" },
     { FEAT_7_0_ECX, 3, "pku: PKRU checks in mmu-walk.c, RDPKRU/WRPKRU" },
@@ -83,6 +86,8 @@ static const TCGFeature tcg_features[] = {
     { FEAT_8000_0001_ECX, 0, "lahf-lm: LAHF/SAHF in 64-bit mode" },
     { FEAT_8000_0001_ECX, 5, "abm: LZCNT in translate-bits.c" },
     { FEAT_8000_0001_ECX, 8, "3dnowprefetch: PREFETCHW is a hint" },
+    { FEAT_8000_0001_ECX, 22, "topoext: leaves 0x8000001D/0x8000001E "
+      "(cpu-cache.c, cpu-models.c)" },
     /* CPUID[6].EAX */
     { FEAT_6_EAX, 2, "arat: the APIC timer runs on the virtual clock always" },
 };
@@ -92,7 +97,6 @@ static const TCGFeature tcg_features[] = {
  * - xsave (and with it avx, avx2, avx512*, fma, f16c, xsaveopt/c/s,
  *   every XCR0 state beyond x87/SSE): XGETBV/XSETBV exist, but not
  *   XSAVE/XRSTOR, nor any VEX/EVEX encoding.
- * - aes, pclmulqdq, sha-ni: not translated (nor is SSE4.2's CRC32).
  * - la57: the walker knows 5-level tables, but Linux under TCG with it
  *   has not been shown to boot; offered once a guest test does.
  * - monitor: MONITOR/MWAIT exist, but Linux would idle in MWAIT instead

@@ -14,7 +14,7 @@
 #define CPUID_EXT_SSE41  (1u << 19)
 #define CPUID_EXT_SSE42  (1u << 20)
 
-static int xmm_index(ZydisRegister r)
+int xmm_index(ZydisRegister r)
 {
     if (r >= ZYDIS_REGISTER_XMM0 && r <= ZYDIS_REGISTER_XMM15) {
         return r - ZYDIS_REGISTER_XMM0;
@@ -22,17 +22,17 @@ static int xmm_index(ZydisRegister r)
     return -1;
 }
 
-static bool op_is_xmm(DisasContext *s, int i)
+bool op_is_xmm(DisasContext *s, int i)
 {
     return op_is_reg(s, i) && xmm_index(s->op[i].reg.value) >= 0;
 }
 
-static intptr_t xmm_ofs(int n)
+intptr_t xmm_ofs(int n)
 {
     return ENV_OFS(xmm[0]) + n * (intptr_t)sizeof(X86XMMReg);
 }
 
-static TCGv_ptr env_ptr(intptr_t ofs)
+TCGv_ptr env_ptr(intptr_t ofs)
 {
     TCGv_ptr p = tcg_temp_new_i64();
     tcg_gen_addi_i64(p, tcg_env(), ofs);
@@ -40,7 +40,7 @@ static TCGv_ptr env_ptr(intptr_t ofs)
 }
 
 /* #UD without CR4.OSFXSR or with CR0.EM, #NM with CR0.TS */
-static bool sse_check(DisasContext *s)
+bool sse_check(DisasContext *s)
 {
     if (!(s->flags & HF_OSFXSR) || (s->flags & HF_EM)) {
         gen_illegal_opcode(s);
@@ -61,7 +61,7 @@ static void gen_align16(DisasContext *s, TCGv_i64 addr)
 
 /* Operand i as an env offset: an XMM register, or a memory operand of
  * its size loaded into xmm_t0 */
-static intptr_t xmm_src(DisasContext *s, int i, bool align)
+intptr_t xmm_src(DisasContext *s, int i, bool align)
 {
     TCGv_i64 addr, t, a8;
     unsigned size = opsize(s, i);

@@ -184,5 +184,21 @@ bool disas_fpu(DisasContext *s);      /* translate-fpu.c */
 bool disas_x87(DisasContext *s);      /* translate-x87.c */
 bool disas_mmx(DisasContext *s);      /* translate-mmx.c */
 bool disas_sse(DisasContext *s);      /* translate-sse.c */
+bool disas_sse41(DisasContext *s);    /* translate-sse41.c */
+bool disas_crypto(DisasContext *s);   /* translate-crypto.c */
+
+/* ---- translate-sse.c: XMM operands, shared by the SSE groups ---- */
+/* XMM register number of a Zydis register, or -1 */
+int xmm_index(ZydisRegister r);
+bool op_is_xmm(DisasContext *s, int i);
+/* env offset of xmm[n] */
+intptr_t xmm_ofs(int n);
+/* A pointer temp to env + ofs */
+TCGv_ptr env_ptr(intptr_t ofs);
+/* #UD/#NM checks of legacy SSE; false when it raised */
+bool sse_check(DisasContext *s);
+/* Operand i as an env offset: its XMM register, or the memory operand
+ * loaded into xmm_t0 (16-byte alignment checked when align) */
+intptr_t xmm_src(DisasContext *s, int i, bool align);
 
 #endif
