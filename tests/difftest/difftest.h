@@ -13,6 +13,7 @@
 
 #define DIFF_STATE_ADDR 0x10000000UL      /* 256 MiB: needs -m 512 */
 #define DIFF_MEM_SIZE   256               /* memory window per case */
+#define DIFF_FX_SIZE    512               /* an FXSAVE image */
 
 /* in[] and out[] use the hardware register numbering (rax=0 .. r15=15);
  * in[4] (rsp) is ignored: cases run on the runner's stack. */
@@ -26,6 +27,11 @@ typedef struct DiffState {
     uint64_t pad[2];
     uint8_t mem[DIFF_MEM_SIZE] __attribute__((aligned(64)));
     uint8_t mem_guard[4096 - DIFF_MEM_SIZE];
+    /* x87/MMX/SSE state: the case's FXRSTOR image, its FXSAVE at the end
+     * (or at the fault), and the runner's own state kept across a case */
+    uint8_t in_fx[DIFF_FX_SIZE] __attribute__((aligned(64)));
+    uint8_t out_fx[DIFF_FX_SIZE] __attribute__((aligned(64)));
+    uint8_t runner_fx[DIFF_FX_SIZE] __attribute__((aligned(64)));
 } DiffState;
 
 /* What a runner emits per case (little-endian, packed). */
@@ -34,6 +40,7 @@ typedef struct DiffResult {
     uint64_t flags;
     uint64_t vector;
     uint8_t mem[DIFF_MEM_SIZE];
+    uint8_t fx[DIFF_FX_SIZE];
 } DiffResult;
 
 typedef struct DiffCase {
@@ -41,6 +48,7 @@ typedef struct DiffCase {
     uint64_t in[16];
     uint64_t in_flags;
     uint64_t mem_seed;
+    const uint8_t *fx;        /* starting FXSAVE image (16-byte aligned) */
 } DiffCase;
 
 /* Generated: the cases of one family. */
@@ -77,11 +85,15 @@ static inline void diff_run_case(DiffState *st, const DiffCase *c,
     st->in_flags = c->in_flags;
     st->vector = ~0ULL;
     diff_fill_mem(st->mem, c->mem_seed);
+    memcpy(st->in_fx, c->fx, sizeof(st->in_fx));
+    /* FXSAVE leaves reserved bytes alone: start both sides equal */
+    memset(st->out_fx, 0, sizeof(st->out_fx));
     diff_call(c->fn);
     memcpy(r->regs, st->out, sizeof(r->regs));
     r->flags = st->out_flags;
     r->vector = st->vector;
     memcpy(r->mem, st->mem, sizeof(r->mem));
+    memcpy(r->fx, st->out_fx, sizeof(r->fx));
 }
 
 #endif

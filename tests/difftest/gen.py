@@ -4,20 +4,24 @@
 
   gen.py FAMILY --seed N --count N --out cases.S --meta cases.json
 
-cases.S holds, per case, a function that loads the registers and flags
-from the state block (difftest.h), runs the instruction(s) under test and
-stores registers and flags back; plus the case table and the diff_call /
-diff_recover glue. cases.json says, per case, what it runs and which
-RFLAGS bits are defined (the manuals leave some undefined: those are
-masked out of the comparison).
+cases.S holds, per case, a function that loads the x87/MMX/SSE state
+(FXRSTOR of the case's image), the registers and flags from the state
+block (difftest.h), runs the instruction(s) under test and stores
+registers, flags and the FXSAVE image back; plus the case table, the
+images and the diff_call / diff_recover glue. cases.json says, per case,
+what it runs and which RFLAGS and FSW bits are defined (the manuals leave
+some undefined: those are masked out of the comparison).
 """
 import argparse
 import json
+import math
 import random
+import struct
 
 STATE = 0x10000000
 OFF_IN, OFF_IN_FLAGS, OFF_OUT, OFF_OUT_FLAGS = 0, 128, 136, 264
 OFF_SAVED_RSP, OFF_MEM = 280, 320
+OFF_IN_FX, OFF_OUT_FX, OFF_RUNNER_FX = 4416, 4928, 5440
 MEM = STATE + OFF_MEM
 MEM_SIZE = 256
 
@@ -40,12 +44,46 @@ CC = ["o", "no", "b", "ae", "e", "ne", "be", "a",
       "s", "ns", "p", "np", "l", "ge", "le", "g"]
 
 
+class Fx:
+    """An FXSAVE image (64-bit layout): the state a case starts from.
+    st[i] is ST(i) as (mantissa, sign+exponent); ftw is the abridged tag
+    byte (bit i = physical register i in use)."""
+
+    def __init__(self):
+        self.fcw = 0x37f
+        self.fsw = 0
+        self.ftw = 0
+        self.st = [(0, 0)] * 8
+        self.mxcsr = 0x1f80
+        self.xmm = [0] * 16
+
+    def top(self):
+        return (self.fsw >> 11) & 7
+
+    def image(self):
+        b = struct.pack("<HHBBHQQII", self.fcw, self.fsw, self.ftw, 0, 0, 0,
+                        0, self.mxcsr, 0xffff)
+        for m, e in self.st:
+            b += struct.pack("<QH6x", m, e)
+        for x in self.xmm:
+            b += x.to_bytes(16, "little")
+        return b + bytes(512 - len(b))
+
+    def describe(self):
+        return {"fcw": self.fcw, "fsw": self.fsw, "ftw": self.ftw,
+                "st": [f"{e:04x}:{m:016x}" for m, e in self.st],
+                "mxcsr": self.mxcsr}
+
+
 class Case:
-    def __init__(self, rng):
+    def __init__(self, rng, fx):
         self.rng = rng
         self.regs = [rng.getrandbits(64) for _ in range(16)]
         self.flags = 0x2 | (rng.getrandbits(12) & OSZAPC)
         self.mask = OSZAPC | DF
+        self.fsw_mask = 0xffff
+        self.mem_ignore = []
+        self.fx = fx
         self.body = []
         self.used = set()
 
@@ -385,7 +423,221 @@ def fam_misc(c):
         c.body.append(rng.choice(["clc", "stc", "cmc", "cld; std", "std"]))
 
 
+# ---- x87 ----
+
+def ext_value(rng):
+    """An 80-bit extended value (mantissa, sign+exponent) from every
+    class, the ones the 387 and later reject as invalid included."""
+    sign = 0x8000 if rng.random() < 0.4 else 0
+    k = rng.random()
+    top = 1 << 63
+    if k < 0.40:      # normal, mostly of moderate size
+        e = 0x3fff + (rng.randrange(-70, 70) if rng.random() < 0.85
+                      else rng.randrange(-16382, 16384))
+        return top | rng.getrandbits(63), sign | e
+    if k < 0.50:      # small integers and simple fractions
+        v = rng.choice([1, 2, 3, 10, 100, 0.5, 0.25, 0.75, 1.5, 255, 65535,
+                        1e9, 3.14159, 1e-3])
+        f, ex = math.frexp(v)
+        return int(f * 2**64) & (2**64 - 1) | top, sign | (0x3ffe + ex)
+    if k < 0.56:
+        return 0, sign                                     # zero
+    if k < 0.62:
+        return top, sign | 0x7fff                          # infinity
+    if k < 0.68:
+        return top | 1 << 62 | rng.getrandbits(62), sign | 0x7fff  # QNaN
+    if k < 0.73:
+        return top | (rng.getrandbits(62) | 1), sign | 0x7fff     # SNaN
+    if k < 0.82:
+        return rng.getrandbits(rng.randrange(1, 64)), sign  # denormal
+    if k < 0.85:
+        return top | rng.getrandbits(63), sign             # pseudo-denormal
+    if k < 0.90:      # unnormal, pseudo-infinity, pseudo-NaN
+        e = rng.choice([rng.randrange(1, 0x7fff), 0x7fff])
+        return rng.getrandbits(63), sign | e
+    # near the limits of the narrower formats
+    e = 0x3fff + rng.choice([127, 128, -126, -127, -149, 1023, 1024, -1022,
+                             -1074, 63, 64, 31, 15])
+    return top | rng.getrandbits(63), sign | e
+
+
+def mem_bits(rng, kind):
+    """Memory operand contents: floats of every class, integers, BCD."""
+    if kind in ("s", "l"):      # m32 / m64 real
+        w, ew, bias = (32, 8, 127) if kind == "s" else (64, 11, 1023)
+        fw = w - 1 - ew
+        k = rng.random()
+        sign = rng.getrandbits(1) << (w - 1)
+        if k < 0.5:
+            e = bias + rng.randrange(-40, 40)
+        elif k < 0.6:
+            e = 0
+        elif k < 0.75:
+            e = 2**ew - 1
+        else:
+            e = rng.randrange(0, 2**ew)
+        frac = rng.getrandbits(fw) if rng.random() < 0.85 else 0
+        return sign | e << fw | frac, w // 8
+    if kind in ("i16", "i32", "i64"):
+        w = int(kind[1:])
+        return value(rng, w), w // 8
+    if kind == "t":
+        m, e = ext_value(rng)
+        return m | e << 64, 10
+    # packed BCD: 18 digits and a sign byte; sometimes invalid digits
+    digits = [rng.randrange(10) for _ in range(18)]
+    v = 0
+    for i, d in enumerate(digits):
+        v |= d << (4 * i)
+    if rng.random() < 0.1:
+        v |= 0xf << (4 * rng.randrange(18))
+    return v | (0x80 if rng.random() < 0.5 else 0) << 72, 10
+
+
+def x87_state(c):
+    """A random x87 state: TOP, a stack of some depth, FCW with random
+    precision and rounding control and usually every exception masked."""
+    rng = c.rng
+    fx = Fx()
+    fx.xmm = [rng.getrandbits(128) for _ in range(16)]
+    pc = rng.choice([0, 2, 3, 3, 3])
+    rc = rng.randrange(4)
+    masks = 0x3f if rng.random() < 0.8 else rng.getrandbits(6)
+    fx.fcw = 0x40 | masks | pc << 8 | rc << 10 | (0x1000 if
+                                                  rng.random() < 0.1 else 0)
+    top = rng.randrange(8)
+    depth = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 8, 2, 3])
+    sticky = rng.getrandbits(6) & masks if rng.random() < 0.3 else 0
+    fx.fsw = top << 11 | (rng.getrandbits(4) * 0x100 & 0x4700) | sticky
+    fx.st = [ext_value(rng) for _ in range(8)]
+    for i in range(depth):
+        fx.ftw |= 1 << ((top + i) & 7)
+    # empty registers keep stale contents, mostly
+    fx.ftw |= 0 if rng.random() < 0.9 else rng.getrandbits(8)
+    c.fx = fx
+
+
+def store_mem(c, addr_reg_free, operand_room, kind):
+    """Body lines that write a value of 'kind' into a memory operand,
+    which is returned (the window's random contents are mostly not
+    interesting floats)."""
+    rng = c.rng
+    m = c.mem_operand(room=16)
+    v, n = mem_bits(rng, kind)
+    t = c.reg()
+    c.body.append(f"movabsq ${v & (2**64 - 1)}, %{R64[t]}")
+    c.body.append(f"movq %{R64[t]}, {m}")
+    if n > 8:
+        c.body.append(f"movw ${v >> 64}, 8+{m}")
+    return m
+
+
+X87_ARITH = ["add", "mul", "sub", "subr", "div", "divr"]
+X87_NOOPS = ["fld1", "fldl2t", "fldl2e", "fldpi", "fldlg2", "fldln2", "fldz",
+             "fchs", "fabs", "fsqrt", "frndint", "fscale", "fxtract",
+             "fprem", "fprem1", "f2xm1", "fyl2x", "fyl2xp1", "fptan",
+             "fpatan", "fsin", "fcos", "fsincos", "fincstp", "fdecstp",
+             "ftst", "fxam", "fcompp", "fucompp", "fnop", "fnclex",
+             "fninit"]
+X87_ALIASES = ["d9 d8", "dd c8", "dc d0", "dc d8", "de d0", "df c8",
+               "df d0", "df d8", "df c0", "db e0", "db e1", "db e4"]
+
+
+def x87_insn(c):
+    rng = c.rng
+    k = rng.random()
+    i = rng.randrange(8)
+    if k < 0.22:
+        op = rng.choice(X87_ARITH)
+        form = rng.choice(["st0i", "sti0", "p", "s", "l", "i16", "i32"])
+        if form == "st0i":
+            c.body.append(f"f{op} %st({i}), %st")
+        elif form == "sti0":
+            c.body.append(f"f{op} %st, %st({i})")
+        elif form == "p":
+            c.body.append(f"f{op}p %st, %st({i})")
+        else:
+            m = store_mem(c, None, 16, form)
+            sfx = {"s": "s", "l": "l", "i16": "s", "i32": "l"}[form]
+            c.body.append(f"f{'i' if form[0] == 'i' else ''}{op}{sfx} {m}")
+        return
+    if k < 0.45:
+        form = rng.choice(["fld", "flds", "fldl", "fldt", "filds", "fildl",
+                           "fildll", "fbld", "fst", "fstp", "fsts", "fstl",
+                           "fstps", "fstpl", "fstpt", "fists", "fistl",
+                           "fistps", "fistpl", "fistpll", "fisttps",
+                           "fisttpl", "fisttpll", "fbstp", "fxch",
+                           "ffree"])
+        if form in ("fld", "fst", "fstp", "fxch", "ffree"):
+            c.body.append(f"{form} %st({i})")
+            return
+        kind = {"flds": "s", "fldl": "l", "fldt": "t", "filds": "i16",
+                "fildl": "i32", "fildll": "i64", "fbld": "bcd"}.get(form)
+        if kind:
+            m = store_mem(c, None, 16, kind)
+        else:
+            m = c.mem_operand(room=16)
+        c.body.append(f"{form} {m}")
+        return
+    if k < 0.62:
+        form = rng.choice(["fcom", "fcomp", "fucom", "fucomp", "fcomi",
+                           "fcomip", "fucomi", "fucomip", "fcoms", "fcoml",
+                           "fcomps", "fcompl", "ficoms", "ficoml", "ficomps",
+                           "ficompl"])
+        if form.endswith(("s", "l")) and form not in ("fcoml",):
+            pass
+        if form[-1] in "sl" and form not in ("fcomi", "fucomi"):
+            kind = {"s": "s", "l": "l"}[form[-1]]
+            if form.startswith("fi"):
+                kind = "i16" if form[-1] == "s" else "i32"
+            m = store_mem(c, None, 16, kind)
+            c.body.append(f"{form} {m}")
+        elif form in ("fcomi", "fcomip", "fucomi", "fucomip"):
+            c.body.append(f"{form} %st({i}), %st")
+        else:
+            c.body.append(f"{form} %st({i})")
+        return
+    if k < 0.70:
+        cc = rng.choice(["b", "e", "be", "u", "nb", "ne", "nbe", "nu"])
+        c.body.append(f"fcmov{cc} %st({i}), %st")
+        return
+    if k < 0.90:
+        c.body.append(rng.choice(X87_NOOPS))
+        return
+    if k < 0.95:
+        form = rng.choice(["fldcw", "fnstcw", "fnstsw", "fnstswax",
+                           "fnstenv", "fldenv", "fnsave", "frstor"])
+        if form == "fnstswax":
+            c.used.add(0)
+            c.body.append("fnstsw %ax")
+        elif form in ("fnstenv", "fnsave", "fldenv", "frstor"):
+            base = c.reg()
+            off = rng.randrange(0, MEM_SIZE - 112)
+            c.set(base, MEM + off)
+            d16 = rng.random() < 0.3
+            c.body.append(f"{'data16 ' if d16 else ''}{form} (%{R64[base]})")
+            if form in ("fnstenv", "fnsave"):
+                # selectors and instruction/operand pointers: not kept
+                ptrs = [(6, 10), (12, 14)] if d16 else [(12, 18), (24, 26)]
+                c.mem_ignore += [(off + a, b - a) for a, b in ptrs]
+        else:
+            m = c.mem_operand(room=16)
+            c.body.append(f"{form} {m}")
+        return
+    b = rng.choice(X87_ALIASES).split()
+    c.body.append(f".byte 0x{b[0]}, 0x{int(b[1], 16) + (i if b[1] not in ('e0', 'e1', 'e4') else 0):x}")
+
+
+def fam_x87(c):
+    x87_state(c)
+    for _ in range(c.rng.choice([1, 1, 2, 3])):
+        x87_insn(c)
+    # a pending unmasked exception shows here as #MF on both sides
+    c.body.append("fwait")
+
+
 FAMILIES = {
+    "x87": fam_x87,
     "alu": fam_alu, "unary": fam_unary, "shift": fam_shift,
     "muldiv": fam_muldiv, "bits": fam_bits, "cond": fam_cond,
     "string": fam_string, "misc": fam_misc,
@@ -395,6 +647,7 @@ FAMILIES = {
 def emit_case(i, c, out):
     out.append(f"case_{i}:")
     out.append(f"    movq %rsp, {STATE + OFF_SAVED_RSP}")
+    out.append(f"    fxrstor64 {STATE + OFF_IN_FX}")
     out.append(f"    pushq {STATE + OFF_IN_FLAGS}")
     out.append("    popfq")
     for r in range(16):
@@ -406,6 +659,7 @@ def emit_case(i, c, out):
     out.append(f"    popq {STATE + OFF_OUT_FLAGS}")
     for r in range(16):
         out.append(f"    movq %{R64[r]}, {STATE + OFF_OUT + 8 * r}")
+    out.append(f"    fxsave64 {STATE + OFF_OUT_FX}")
     out.append(f"    movq {STATE + OFF_SAVED_RSP}, %rsp")
     out.append("    cld")
     out.append("    ret")
@@ -421,18 +675,29 @@ def main():
     a = ap.parse_args()
 
     rng = random.Random(f"{a.family}:{a.seed}")
+    # families that do not set up x87/SSE state share one image, with
+    # random XMM contents that must come through untouched
+    default_fx = Fx()
+    default_fx.xmm = [rng.getrandbits(128) for _ in range(16)]
     cases = []
     for _ in range(a.count):
-        c = Case(rng)
+        c = Case(rng, default_fx)
         FAMILIES[a.family](c)
         cases.append(c)
+    images = {}
+    for c in cases:
+        images.setdefault(c.fx.image(), f"fx_{len(images)}")
 
+    # diff_call keeps the runner's x87/SSE state (the host's libc uses
+    # SSE) away from the cases' FCW/MXCSR
     out = ["    .text",
            "    .globl diff_call, diff_recover",
            "diff_call:",
            "    pushq %rbx", "    pushq %rbp", "    pushq %r12",
            "    pushq %r13", "    pushq %r14", "    pushq %r15",
+           f"    fxsave64 {STATE + OFF_RUNNER_FX}",
            "    call *%rdi",
+           f"    fxrstor64 {STATE + OFF_RUNNER_FX}",
            "    popq %r15", "    popq %r14", "    popq %r13",
            "    popq %r12", "    popq %rbp", "    popq %rbx",
            "    ret",
@@ -446,8 +711,14 @@ def main():
             "    .globl diff_cases, diff_case_count", "diff_cases:"]
     for i, c in enumerate(cases):
         vals = [f"case_{i}"] + [str(v) for v in c.regs] + \
-               [str(c.flags), str(rng.getrandbits(63))]
+               [str(c.flags), str(rng.getrandbits(63)), images[c.fx.image()]]
         out.append("    .quad " + ", ".join(vals))
+    out.append("    .balign 16")
+    for img, label in images.items():
+        out.append(f"{label}:")
+        for k in range(0, len(img), 64):
+            q = struct.unpack_from("<8Q", img, k)
+            out.append("    .quad " + ", ".join(f"{v:#x}" for v in q))
     out += ["diff_case_count:", f"    .long {len(cases)}",
             '    .section .note.GNU-stack,"",@progbits', ""]
     with open(a.out, "w") as f:
@@ -455,6 +726,9 @@ def main():
     with open(a.meta, "w") as f:
         json.dump([{"asm": "; ".join(c.body).replace("\n", " "),
                     "flags_mask": c.mask,
+                    "fsw_mask": c.fsw_mask,
+                    "mem_ignore": c.mem_ignore,
+                    "fx": c.fx.describe(),
                     "in": [f"{v:#x}" for v in c.regs],
                     "in_flags": c.flags} for c in cases], f)
 

@@ -21,6 +21,8 @@ static void on_exception(struct frame *f)
     memcpy(st->out, regs, sizeof(regs));
     st->out_flags = f->rflags;
     st->vector = f->vec;
+    /* nothing in the runtime touches x87/SSE state (general-regs-only) */
+    __asm__ volatile("fxsave64 %0" : "=m"(st->out_fx));
     f->rip = (uint64_t)diff_recover;
     f->rflags &= ~0x400ULL;
 }
@@ -32,6 +34,17 @@ static void emit(const void *p, size_t n)
 
 void guest_main(void)
 {
+    uint64_t cr;
+
+    /* as Linux runs user code: x87 errors as #MF (NE), FWAIT honours TS
+     * (MP), no emulation; SSE enabled with #XM for its exceptions */
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr));
+    cr = (cr | 0x22) & ~0xcULL;
+    __asm__ volatile("mov %0, %%cr0" : : "r"(cr));
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr));
+    cr |= 0x600;
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr));
+    __asm__ volatile("fninit");
     for (int v = 0; v < 32; v++) {
         set_irq_handler(v, on_exception);
     }

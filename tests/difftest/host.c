@@ -20,6 +20,9 @@ static DiffState *st;
 
 _Static_assert(offsetof(DiffState, mem) == 320, "gen.py knows this offset");
 _Static_assert(offsetof(DiffState, saved_rsp) == 280, "gen.py knows this offset");
+_Static_assert(offsetof(DiffState, in_fx) == 4416, "gen.py knows this offset");
+_Static_assert(offsetof(DiffState, out_fx) == 4928, "gen.py knows this offset");
+_Static_assert(offsetof(DiffState, runner_fx) == 5440, "gen.py knows this offset");
 
 /* ucontext greg index for each hardware register number */
 static const int greg_of[16] = {
@@ -37,6 +40,11 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
     }
     st->out_flags = g[REG_EFL];
     st->vector = g[REG_TRAPNO];
+    /* the x87/SSE state at the fault, in FXSAVE layout (the kernel's
+     * bytes 464-511 are its own and are not compared) */
+    if (uc->uc_mcontext.fpregs) {
+        memcpy(st->out_fx, uc->uc_mcontext.fpregs, 416);
+    }
     g[REG_RIP] = (greg_t)diff_recover;
     /* the guest handler runs with DF clear; so does the recovery here */
     g[REG_EFL] &= ~0x400;

@@ -70,8 +70,7 @@ uint64_t helper_pcmpstr(CPUX86State *env, X86XMMReg *a, X86XMMReg *b,
 /* pkru_helper.c: WRPKRU after the translator's checks (flushes the TLB) */
 void helper_wrpkru(CPUX86State *env, uint64_t val);
 
-/* fpu_helper.c: FILD m16/m32/m64 (push, exact) */
-void helper_fild(CPUX86State *env, uint64_t val, uint32_t bits);
+/* x87 and MMX (fpu_helper.c, x87_env_helper.c, mmx_helper.c): x87.h */
 
 /* sse_helper.c: packed/scalar ops on XMM registers in env (s may be
  * env->xmm_t0 holding a memory operand). The FP ones run on the host

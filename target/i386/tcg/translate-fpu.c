@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * x87 control instructions: FWAIT, FNINIT, FNCLEX, FNSTSW, FNSTCW, FLDCW,
- * EMMS and FILD, with the CR0.EM/TS/MP device-not-available rules. These
- * are what firmware and the kernel run (its FPU probe, and AMD's
- * "fnclex; emms; fild" before FXRSTOR); the arithmetic on the host x87
- * comes later (other x87 opcodes raise #UD and log LOG_UNIMP).
+ * x87 control instructions done inline: FWAIT, FNINIT, FNCLEX, FNSTSW,
+ * FNSTCW, and EMMS, with the CR0.EM/TS/MP device-not-available rules.
+ * Everything else in D8-DF is translate-x87.c.
  */
 #include "util/osdep.h"
 #include "target/i386/tcg/translate.h"
+#include "target/i386/tcg/x87.h"
 
 /* #NM for an x87 instruction when CR0.EM or CR0.TS; FWAIT only for
  * TS with MP */
@@ -32,33 +31,20 @@ static void gen_fnstsw(DisasContext *s)
     gen_op_st(s, 0, sw);
 }
 
-static void gen_fninit(DisasContext *s)
-{
-    TCGv_i64 z = tcg_constant_i64(0);
-
-    (void)s;
-    tcg_gen_st16_i64(tcg_constant_i64(0x37f), tcg_env(), ENV_OFS(fpuc));
-    tcg_gen_st16_i64(z, tcg_env(), ENV_OFS(fpus));
-    tcg_gen_st32_i64(z, tcg_env(), ENV_OFS(fpstt));
-    /* abridged tags: 0 = every register empty */
-    tcg_gen_st8_i64(z, tcg_env(), ENV_OFS(fptag_abridged));
-    tcg_gen_st16_i64(z, tcg_env(), ENV_OFS(fpop));
-    tcg_gen_st_i64(z, tcg_env(), ENV_OFS(fpip));
-    tcg_gen_st_i64(z, tcg_env(), ENV_OFS(fpdp));
-}
-
 bool disas_fpu(DisasContext *s)
 {
     TCGv_i64 v;
 
     switch (s->insn.mnemonic) {
     case ZYDIS_MNEMONIC_FWAIT:
-        /* no unmasked exception can be pending without x87 arithmetic */
-        check_fpu(s, true);
+        if (check_fpu(s, true)) {
+            gen_update_cc_op(s);
+            tcg_gen_call(helper_fwait, 0, NULL, ENV());
+        }
         break;
     case ZYDIS_MNEMONIC_FNINIT:
         if (check_fpu(s, false)) {
-            gen_fninit(s);
+            tcg_gen_call(helper_fninit, 0, NULL, ENV());
         }
         break;
     case ZYDIS_MNEMONIC_FNCLEX:
@@ -87,23 +73,11 @@ bool disas_fpu(DisasContext *s)
         if (s->flags & HF_EM) {
             gen_illegal_opcode(s);
         } else if (check_fpu(s, false)) {
+            /* a pending x87 exception is #MF first, as for any MMX op */
+            gen_update_cc_op(s);
+            tcg_gen_call(helper_fwait, 0, NULL, ENV());
             tcg_gen_st8_i64(tcg_constant_i64(0), tcg_env(),
                             ENV_OFS(fptag_abridged));
-        }
-        break;
-    case ZYDIS_MNEMONIC_FILD:
-        if (check_fpu(s, false)) {
-            v = tcg_temp_new_i64();
-            gen_op_ld(s, 0, v);
-            tcg_gen_call(helper_fild, 0, NULL, ENV(), T64(v),
-                         CI(opsize(s, 0)));
-        }
-        break;
-    case ZYDIS_MNEMONIC_FLDCW:
-        if (check_fpu(s, false)) {
-            v = tcg_temp_new_i64();
-            gen_op_ld(s, 0, v);
-            tcg_gen_st16_i64(v, tcg_env(), ENV_OFS(fpuc));
         }
         break;
     default:

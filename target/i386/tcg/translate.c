@@ -520,7 +520,8 @@ static void x86_insn_start(DisasContextBase *db, CPUState *cpu)
 static void disas_insn(DisasContext *s)
 {
     if (disas_alu(s) || disas_bits(s) || disas_ctl(s) || disas_string(s) ||
-        disas_sys(s) || disas_fpu(s) || disas_sse(s) || disas_avx(s)) {
+        disas_sys(s) || disas_x87(s) || disas_fpu(s) ||
+        disas_sse(s) || disas_avx(s)) {
         return;
     }
     kemu_log_mask(LOG_UNIMP, "x86 translate: %s at %#" PRIx64

@@ -181,6 +181,7 @@ bool disas_ctl(DisasContext *s);      /* translate-ctl.c */
 bool disas_string(DisasContext *s);   /* translate-string.c */
 bool disas_sys(DisasContext *s);      /* translate-sys.c */
 bool disas_fpu(DisasContext *s);      /* translate-fpu.c */
+bool disas_x87(DisasContext *s);      /* translate-x87.c */
 bool disas_sse(DisasContext *s);      /* translate-sse.c */
 bool disas_avx(DisasContext *s);      /* translate-avx.c: VEX, XSAVE */
 
