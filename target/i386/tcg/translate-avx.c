@@ -714,17 +714,6 @@ static bool gen_special(DisasContext *s)
     default:
         break;
     }
-    /* the rest all have a vector register operand */
-    {
-        bool any = false;
-        for (int i = 0; i < s->insn.operand_count_visible; i++) {
-            any |= op_vec(s, i) ||
-                   (op_is_mem(s, i) && vec_index(s->op[i].mem.index) >= 0);
-        }
-        if (!any) {
-            return false;
-        }
-    }
     switch (m) {
     case ZYDIS_MNEMONIC_VMOVAPS: case ZYDIS_MNEMONIC_VMOVAPD:
     case ZYDIS_MNEMONIC_VMOVDQA: case ZYDIS_MNEMONIC_VMOVNTPS:
