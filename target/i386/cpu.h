@@ -327,6 +327,8 @@ typedef struct CPUX86State {
     uint32_t fpstt;              /* x87 top-of-stack */
     /* SSE memory operands are loaded here for the vector helpers */
     X86XMMReg xmm_t0;
+    /* VEX memory operands (up to 256 bits) and lane results; translate-avx.c */
+    X86XMMReg vex_t0[2], vex_t1[2];
     /* system side (target/i386/tcg/{excp,misc,seg}_helper.c) */
     uint32_t pkru;               /* protection keys rights (CR4.PKE) */
     bool nmi_blocked;            /* from NMI delivery until the next IRET */

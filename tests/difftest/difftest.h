@@ -14,6 +14,8 @@
 #define DIFF_STATE_ADDR 0x10000000UL      /* 256 MiB: needs -m 512 */
 #define DIFF_MEM_SIZE   256               /* memory window per case */
 #define DIFF_FX_SIZE    512               /* an FXSAVE image */
+#define DIFF_XS_SIZE    1024              /* an XSAVE image: legacy, header, YMM */
+#define DIFF_YMMH_SIZE  256               /* YMM0-15 bits 255:128 */
 
 /* in[] and out[] use the hardware register numbering (rax=0 .. r15=15);
  * in[4] (rsp) is ignored: cases run on the runner's stack. */
@@ -32,6 +34,10 @@ typedef struct DiffState {
     uint8_t in_fx[DIFF_FX_SIZE] __attribute__((aligned(64)));
     uint8_t out_fx[DIFF_FX_SIZE] __attribute__((aligned(64)));
     uint8_t runner_fx[DIFF_FX_SIZE] __attribute__((aligned(64)));
+    /* AVX families: the XRSTOR image a case starts from (in_fx plus the
+     * YMM upper halves) and its XSAVE at the end or at the fault */
+    uint8_t in_xs[DIFF_XS_SIZE] __attribute__((aligned(64)));
+    uint8_t out_xs[DIFF_XS_SIZE] __attribute__((aligned(64)));
 } DiffState;
 
 /* What a runner emits per case (little-endian, packed). */
@@ -41,6 +47,7 @@ typedef struct DiffResult {
     uint64_t vector;
     uint8_t mem[DIFF_MEM_SIZE];
     uint8_t fx[DIFF_FX_SIZE];
+    uint8_t ymmh[DIFF_YMMH_SIZE];   /* zero for a component in init state */
 } DiffResult;
 
 typedef struct DiffCase {
@@ -49,6 +56,7 @@ typedef struct DiffCase {
     uint64_t in_flags;
     uint64_t mem_seed;
     const uint8_t *fx;        /* starting FXSAVE image (16-byte aligned) */
+    const uint8_t *ymmh;      /* AVX families: starting YMM upper halves */
 } DiffCase;
 
 /* Generated: the cases of one family. */
@@ -88,12 +96,27 @@ static inline void diff_run_case(DiffState *st, const DiffCase *c,
     memcpy(st->in_fx, c->fx, sizeof(st->in_fx));
     /* FXSAVE leaves reserved bytes alone: start both sides equal */
     memset(st->out_fx, 0, sizeof(st->out_fx));
+    memset(st->out_xs, 0, sizeof(st->out_xs));
+    if (c->ymmh) {
+        /* standard format, XSTATE_BV = x87 | SSE | AVX */
+        memset(st->in_xs, 0, sizeof(st->in_xs));
+        memcpy(st->in_xs, c->fx, DIFF_FX_SIZE);
+        st->in_xs[512] = 7;
+        memcpy(st->in_xs + 576, c->ymmh, DIFF_YMMH_SIZE);
+    }
     diff_call(c->fn);
     memcpy(r->regs, st->out, sizeof(r->regs));
     r->flags = st->out_flags;
     r->vector = st->vector;
     memcpy(r->mem, st->mem, sizeof(r->mem));
     memcpy(r->fx, st->out_fx, sizeof(r->fx));
+    /* XSTATE_BV bit 2 clear: the YMM upper halves are all zero, and the
+     * CPU may not have written them */
+    if (st->out_xs[512] & 4) {
+        memcpy(r->ymmh, st->out_xs + 576, sizeof(r->ymmh));
+    } else {
+        memset(r->ymmh, 0, sizeof(r->ymmh));
+    }
 }
 
 #endif

@@ -24,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 GUEST_SRC = os.path.join(TOP, "tests", "guest")
 FAMILIES = ["alu", "unary", "shift", "muldiv", "bits", "cond", "string",
-            "misc", "x87", "mmx", "sse", "crypto", "sha"]
+            "misc", "x87", "mmx", "sse", "crypto", "sha", "avx", "fma"]
 # families whose results only hardware (or an emulator running them on
 # the host's unit, as kemu does) reproduces bit for bit. QEMU 7.2's TCG
 # and the vector families: its RCPPS/RSQRTPS are exact rather than the
@@ -33,11 +33,14 @@ FAMILIES = ["alu", "unary", "shift", "muldiv", "bits", "cond", "string",
 # them against it).
 # mmx: QEMU 7.2 leaves an MMX register's exponent field as it was where
 # the hardware sets it to all ones (seen in every mmx case that writes one).
-HOST_EXACT_FAMILIES = ["x87", "mmx", "sse", "crypto", "sha"]
+HOST_EXACT_FAMILIES = ["x87", "mmx", "sse", "crypto", "sha", "avx", "fma"]
 # families with instructions beyond qemu64 (SSSE3's MMX forms, SSE4.1,
 # AES...) run the guest with -cpu max
-CPU_MAX_FAMILIES = ["mmx", "sse", "crypto", "sha"]
-RESULT = struct.Struct("<16QQQ256s512s")
+CPU_MAX_FAMILIES = ["mmx", "sse", "crypto", "sha", "avx", "fma"]
+# families that need the YMM state (XSAVE with AVX): the YMM upper
+# halves are compared too
+YMM_FAMILIES = ["avx", "fma"]
+RESULT = struct.Struct("<16QQQ256s512s256s")
 REG_NAMES = ["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
              "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"]
 
@@ -150,6 +153,8 @@ def compare_fx(h, g, m):
     hf, gf = fx_fields(h), fx_fields(g)
     hf["fsw"] &= m.get("fsw_mask", 0xffff)
     gf["fsw"] &= m.get("fsw_mask", 0xffff)
+    hf["mxcsr"] &= m.get("mxcsr_mask", 0xffffffff)
+    gf["mxcsr"] &= m.get("mxcsr_mask", 0xffffffff)
     return [f"{k} host {fmt_fx(k, hf[k])} guest {fmt_fx(k, gf[k])}"
             for k in hf if hf[k] != gf[k]]
 
@@ -194,6 +199,11 @@ def compare(family, seed, meta, host_bin, guest_bin, limit=10):
                          f"{hm[off:off + 16].hex()} guest "
                          f"{gm[off:off + 16].hex()}")
         diffs += compare_fx(h[19], g[19], m)
+        for r in range(16):
+            hy, gy = h[20][16 * r:16 * r + 16], g[20][16 * r:16 * r + 16]
+            if hy != gy:
+                diffs.append(f"ymm{r}[255:128] host {hy[::-1].hex()} "
+                             f"guest {gy[::-1].hex()}")
         if diffs:
             bad.append(f"  case {i}: {m['asm']}\n    in: " +
                        " ".join(f"{REG_NAMES[r]}={m['in'][r]}"

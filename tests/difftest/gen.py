@@ -24,6 +24,7 @@ STATE = 0x10000000
 OFF_IN, OFF_IN_FLAGS, OFF_OUT, OFF_OUT_FLAGS = 0, 128, 136, 264
 OFF_SAVED_RSP, OFF_MEM = 280, 320
 OFF_IN_FX, OFF_OUT_FX, OFF_RUNNER_FX = 4416, 4928, 5440
+OFF_IN_XS, OFF_OUT_XS = 5952, 6976
 MEM = STATE + OFF_MEM
 MEM_SIZE = 256
 
@@ -86,6 +87,7 @@ class Case:
         self.fsw_mask = 0xffff
         self.mem_ignore = []
         self.fx = fx
+        self.ymmh = None          # AVX families: 16 128-bit upper halves
         self.body = []
         self.used = set()
 
@@ -774,9 +776,12 @@ def fam_mmx(c):
         mmx_insn(c)
 
 
+from gen_avx import fam_avx, fam_fma  # noqa: E402
+
 FAMILIES = {
     "x87": fam_x87,
     "mmx": fam_mmx,
+    "avx": fam_avx, "fma": fam_fma,
     "alu": fam_alu, "unary": fam_unary, "shift": fam_shift,
     "muldiv": fam_muldiv, "bits": fam_bits, "cond": fam_cond,
     "string": fam_string, "misc": fam_misc,
@@ -789,6 +794,9 @@ def emit_case(i, c, out):
     out.append(f"case_{i}:")
     out.append(f"    movq %rsp, {STATE + OFF_SAVED_RSP}")
     out.append(f"    fxrstor64 {STATE + OFF_IN_FX}")
+    if c.ymmh is not None:
+        out += ["    movl $7, %eax", "    xorl %edx, %edx",
+                f"    xrstor64 {STATE + OFF_IN_XS}"]
     out.append(f"    pushq {STATE + OFF_IN_FLAGS}")
     out.append("    popfq")
     for r in range(16):
@@ -801,6 +809,9 @@ def emit_case(i, c, out):
     for r in range(16):
         out.append(f"    movq %{R64[r]}, {STATE + OFF_OUT + 8 * r}")
     out.append(f"    fxsave64 {STATE + OFF_OUT_FX}")
+    if c.ymmh is not None:
+        out += ["    movl $7, %eax", "    xorl %edx, %edx",
+                f"    xsave64 {STATE + OFF_OUT_XS}"]
     out.append(f"    movq {STATE + OFF_SAVED_RSP}, %rsp")
     out.append("    cld")
     out.append("    ret")
@@ -852,8 +863,16 @@ def main():
             "    .globl diff_cases, diff_case_count", "diff_cases:"]
     for i, c in enumerate(cases):
         vals = [f"case_{i}"] + [str(v) for v in c.regs] + \
-               [str(c.flags), str(rng.getrandbits(63)), images[c.fx.image()]]
+               [str(c.flags), str(rng.getrandbits(63)), images[c.fx.image()],
+                f"ymmh_{i}" if c.ymmh is not None else "0"]
         out.append("    .quad " + ", ".join(vals))
+    out.append("    .balign 16")
+    for i, c in enumerate(cases):
+        if c.ymmh is not None:
+            out.append(f"ymmh_{i}:")
+            for k in range(16):
+                y = c.ymmh[k]
+                out.append(f"    .quad {y & (2**64 - 1):#x}, {y >> 64:#x}")
     out.append("    .balign 16")
     for img, label in images.items():
         out.append(f"{label}:")
@@ -870,6 +889,7 @@ def main():
                     "; ".join(c.body).replace("\n", " "),
                     "flags_mask": c.mask,
                     "fsw_mask": c.fsw_mask,
+                    "mxcsr_mask": getattr(c, "mxcsr_mask", 0xffffffff),
                     "mem_ignore": c.mem_ignore,
                     "fx": c.fx.describe(),
                     "in": [f"{v:#x}" for v in c.regs],

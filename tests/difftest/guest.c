@@ -10,6 +10,7 @@
 #include "difftest.h"
 
 static DiffState *const st = (DiffState *)DIFF_STATE_ADDR;
+static int have_avx;            /* XSAVE with YMM enabled (-cpu max) */
 
 static void on_exception(struct frame *f)
 {
@@ -23,6 +24,9 @@ static void on_exception(struct frame *f)
     st->vector = f->vec;
     /* nothing in the runtime touches x87/SSE state (general-regs-only) */
     __asm__ volatile("fxsave64 %0" : "=m"(st->out_fx));
+    if (have_avx) {
+        __asm__ volatile("xsave64 %0" : "=m"(st->out_xs) : "a"(7), "d"(0));
+    }
     f->rip = (uint64_t)diff_recover;
     f->rflags &= ~0x400ULL;
 }
@@ -44,6 +48,17 @@ void guest_main(void)
     __asm__ volatile("mov %%cr4, %0" : "=r"(cr));
     cr |= 0x600;
     __asm__ volatile("mov %0, %%cr4" : : "r"(cr));
+    {
+        /* with XSAVE and AVX, as Linux does: CR4.OSXSAVE, XCR0 = 7 */
+        uint32_t a = 1, b, c = 0, d;
+        __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+        if ((c & (1u << 26)) && (c & (1u << 28))) {
+            cr |= 1u << 18;
+            __asm__ volatile("mov %0, %%cr4" : : "r"(cr));
+            __asm__ volatile("xsetbv" : : "a"(7), "d"(0), "c"(0));
+            have_avx = 1;
+        }
+    }
     __asm__ volatile("fninit");
     for (int v = 0; v < 32; v++) {
         set_irq_handler(v, on_exception);

@@ -23,6 +23,8 @@ _Static_assert(offsetof(DiffState, saved_rsp) == 280, "gen.py knows this offset"
 _Static_assert(offsetof(DiffState, in_fx) == 4416, "gen.py knows this offset");
 _Static_assert(offsetof(DiffState, out_fx) == 4928, "gen.py knows this offset");
 _Static_assert(offsetof(DiffState, runner_fx) == 5440, "gen.py knows this offset");
+_Static_assert(offsetof(DiffState, in_xs) == 5952, "gen.py knows this offset");
+_Static_assert(offsetof(DiffState, out_xs) == 6976, "gen.py knows this offset");
 
 /* ucontext greg index for each hardware register number */
 static const int greg_of[16] = {
@@ -44,6 +46,14 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
      * bytes 464-511 are its own and are not compared) */
     if (uc->uc_mcontext.fpregs) {
         memcpy(st->out_fx, uc->uc_mcontext.fpregs, 416);
+        /* Linux's signal frame is an XSAVE image when its software
+         * bytes say so (FP_XSTATE_MAGIC1): the YMM state is at 576 */
+        uint32_t magic;
+        memcpy(&magic, (char *)uc->uc_mcontext.fpregs + 464, 4);
+        if (magic == 0x46505853U) {
+            memcpy(st->out_xs + 512, (char *)uc->uc_mcontext.fpregs + 512,
+                   64 + DIFF_YMMH_SIZE);
+        }
     }
     g[REG_RIP] = (greg_t)diff_recover;
     /* the guest handler runs with DF clear; so does the recovery here */

@@ -93,9 +93,12 @@ class HarnessTest(unittest.TestCase):
             self.assertIn("rax", str(cm.exception))
             self.assertEqual(difftest.compare("alu", 1, meta, good, good), 20)
             # the x87/SSE state is compared too: XMM3 and ST(2) of case 1
-            fx = difftest.RESULT.size + difftest.RESULT.size - 512
+            # (DiffResult: regs, flags, vector, mem, then the FXSAVE image
+            # at 400 and the YMM upper halves at 912)
+            fx = difftest.RESULT.size + 400
             for off, name in ((160 + 3 * 16 + 5, "xmm3"), (32 + 2 * 16 + 9,
-                                                          "st2")):
+                                                          "st2"),
+                              (512 + 4 * 16 + 3, "ymm4[255:128]")):
                 bad = bytearray(good)
                 bad[fx + off] ^= 0x40
                 with self.assertRaises(difftest.Mismatch) as cm:

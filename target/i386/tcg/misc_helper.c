@@ -6,6 +6,7 @@
  * RDRAND, and port I/O (IOPL and TSS bitmap checks, then the I/O address
  * space under the BQL, as the KVM path dispatches KVM_EXIT_IO).
  */
+#include "target/i386/tcg/xsave.h"
 #include "target/i386/tcg/sys-helpers.h"
 #include "hw/intc/apic.h"
 #include "util/main-loop.h"
@@ -67,7 +68,8 @@
 #define MSR_IA32_XFD          0x1c4
 #define MSR_IA32_XFD_ERR      0x1c5
 #define MSR_IA32_XSS          0xda0
-#define CPUID_XSAVE_XSAVES    (1u << 3)    /* CPUID[0xd,1].EAX */
+#define CPUID_XSAVE_XSAVEC    (1u << 1)    /* CPUID[0xd,1].EAX */
+#define CPUID_XSAVE_XSAVES    (1u << 3)
 #define CPUID_XSAVE_XFD       (1u << 4)
 #define MCE_BANKS             10
 #define MCG_CTL_P             (1ull << 8)
@@ -134,7 +136,7 @@ void helper_cpuid(CPUX86State *env)
             }
             b = size;
         } else if (sub == 1 && e) {
-            /* EBX: the compacted (XSAVES) size for XCR0 | IA32_XSS; no
+            /* EBX: the compacted size for XCR0 | IA32_XSS; no
              * supervisor components are modelled, so XCR0's */
             uint32_t size = 576;
             for (int i = 2; i < 32; i++) {
@@ -147,7 +149,8 @@ void helper_cpuid(CPUX86State *env)
                     size += s->eax;
                 }
             }
-            b = (a & CPUID_XSAVE_XSAVES) ? size : 0;
+            /* Linux sizes its XSAVEC buffers from this too */
+            b = (a & (CPUID_XSAVE_XSAVES | CPUID_XSAVE_XSAVEC)) ? size : 0;
         }
         break;
     }
@@ -1062,7 +1065,7 @@ uint64_t helper_xgetbv(CPUX86State *env, uint32_t ecx)
         return env->xcr0;
     }
     if (ecx == 1 && (env->features[FEAT_XSAVE] & (1u << 2))) {
-        return env->xcr0;             /* XINUSE: everything may be in use */
+        return env->xcr0 & x86_xinuse(env);     /* XINUSE */
     }
     raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
 }
@@ -1083,6 +1086,7 @@ void helper_xsetbv(CPUX86State *env, uint32_t ecx, uint64_t val)
         raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
     }
     env->xcr0 = val;
+    x86_update_hflags(env);         /* HF_AVX_EN follows XCR0 */
 }
 
 /* ---- RDRAND ---- */

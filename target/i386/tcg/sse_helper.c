@@ -38,7 +38,10 @@ static uint32_t fp_enter(CPUX86State *env)
     return host;
 }
 
-/* Collect the flags; false (after raising) when one is unmasked */
+/* Collect the flags; raise when one is unmasked. As the hardware does,
+ * an unmasked invalid/denormal/divide-by-zero (detected before the
+ * computation) reports only those, and an unmasked underflow does not
+ * report the inexact result it would have had (an overflow does). */
 static void fp_leave(CPUX86State *env, uint32_t host, uintptr_t ra)
 {
     uint32_t cur, flags, unmasked;
@@ -47,6 +50,11 @@ static void fp_leave(CPUX86State *env, uint32_t host, uintptr_t ra)
     asm volatile("ldmxcsr %0" : : "m"(host));
     flags = cur & 0x3f;
     unmasked = flags & ~(env->mxcsr >> 7) & 0x3f;
+    if (unmasked & 0x07) {
+        flags &= 0x07;
+    } else if (unmasked & 0x10) {
+        flags &= ~0x20u;
+    }
     env->mxcsr |= flags;
     if (unmasked) {
         raise_exception_ra(env, (env->cr[4] & CR4_OSXMMEXCPT) ? EXCP13_XMM

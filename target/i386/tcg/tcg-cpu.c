@@ -48,6 +48,8 @@ void x86_update_hflags(CPUX86State *env)
     h |= cr4 & CR4_UMIP_MASK ? HF_UMIP : 0;
     h |= cr4 & CR4_OSXSAVE_MASK ? HF_OSXSAVE : 0;
     h |= cr4 & CR4_PKE_MASK ? HF_PKE : 0;
+    /* VEX encodings #UD unless the OS enabled the YMM state */
+    h |= (cr4 & CR4_OSXSAVE_MASK) && (env->xcr0 & 6) == 6 ? HF_AVX_EN : 0;
     if (env->efer & MSR_EFER_LMA) {
         h |= HF_LMA;
     }

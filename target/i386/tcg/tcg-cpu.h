@@ -51,6 +51,7 @@
 #define HF_PG             (1u << 23)  /* CR0.PG */
 #define HF_SINGLESTEP     (1u << 24)  /* gdbstub stepping */
 #define HF_PKE            (1u << 25)  /* CR4.PKE */
+#define HF_AVX_EN         (1u << 26)  /* CR4.OSXSAVE and XCR0 has SSE+AVX */
 
 /* ---- MMU indexes ---- */
 #define MMU_KSMAP_IDX    0

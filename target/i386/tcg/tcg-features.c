@@ -10,6 +10,7 @@
  */
 #include "util/osdep.h"
 #include "target/i386/cpu.h"
+#include "target/i386/tcg/avx.h"
 
 typedef struct TCGFeature {
     FeatureWord w;
@@ -55,8 +56,19 @@ static const TCGFeature tcg_features[] = {
     { FEAT_1_ECX, 23, "popcnt: POPCNT in translate-bits.c" },
     { FEAT_1_ECX, 24, "tsc-deadline: IA32_TSC_DEADLINE in hw/intc/apic.c" },
     { FEAT_1_ECX, 25, "aes: AES-NI in translate-crypto.c" },
+    { FEAT_1_ECX, 26, "xsave: XSAVE/XRSTOR/XGETBV/XSETBV, xsave_helper.c" },
     { FEAT_1_ECX, 30, "rdrand: RDRAND from the host's random source" },
     { FEAT_1_ECX, 31, "hypervisor: we are one" },
+    /* The VEX family: translate-avx.c, avx_helper.c (needs the host's
+     * AVX2/FMA/F16C, see x86_tcg_supported_features) */
+    { FEAT_1_ECX, 12, "fma: VFMADD/VFMSUB/VFNMADD/VFNMSUB*, host FMA" },
+    { FEAT_1_ECX, 28, "avx: VEX.128/256 forms, YMM state, XCR0 bit 2" },
+    { FEAT_1_ECX, 29, "f16c: VCVTPH2PS/VCVTPS2PH" },
+    { FEAT_7_0_EBX, 5, "avx2: 256-bit integer ops, permutes, gathers" },
+    /* CPUID[0xd,1].EAX */
+    { FEAT_XSAVE, 0, "xsaveopt: XSAVEOPT (init optimization only)" },
+    { FEAT_XSAVE, 1, "xsavec: XSAVEC and compacted XRSTOR" },
+    { FEAT_XSAVE, 2, "xgetbv1: XGETBV(1) returns XINUSE" },
     /* CPUID[7,0].EBX */
     { FEAT_7_0_EBX, 0, "fsgsbase: RD/WR{FS,GS}BASE with CR4.FSGSBASE" },
     { FEAT_7_0_EBX, 3, "bmi1: ANDN, BEXTR, BLSI, BLSMSK, BLSR, TZCNT" },
@@ -94,9 +106,13 @@ static const TCGFeature tcg_features[] = {
 
 /*
  * Deliberately absent:
- * - xsave (and with it avx, avx2, avx512*, fma, f16c, xsaveopt/c/s,
- *   every XCR0 state beyond x87/SSE): XGETBV/XSETBV exist, but not
- *   XSAVE/XRSTOR, nor any VEX/EVEX encoding.
+ * - xsaves/xrstors and IA32_XSS: no supervisor state components.
+ * - avx512*, and the XCR0 components beyond x87, SSE, AVX and PKRU: no
+ *   EVEX encodings.
+ * - avx, avx2, fma, f16c on a host without AVX2/FMA/F16C: their helpers
+ *   run the host's own instructions.
+ * - The VEX forms of DPPS/DPPD, MPSADBW and PHMINPOSUW are not
+ *   translated (#UD with a log line); their SSE4.1 forms are.
  * - la57: the walker knows 5-level tables, but Linux under TCG with it
  *   has not been shown to boot; offered once a guest test does.
  * - monitor: MONITOR/MWAIT exist, but Linux would idle in MWAIT instead
@@ -108,14 +124,26 @@ static const TCGFeature tcg_features[] = {
  *   with SSE and are translated; 3DNow! (0F 0F) is not.
  */
 
+/* avx_helper.c runs the host's AVX2/FMA/F16C instructions */
+bool avx_host_ok(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+           __builtin_cpu_supports("f16c");
+}
+
 void x86_tcg_supported_features(FeatureWordArray out)
 {
     memset(out, 0, sizeof(FeatureWordArray));
     for (size_t i = 0; i < ARRAY_SIZE(tcg_features); i++) {
         out[tcg_features[i].w] |= 1u << tcg_features[i].bit;
     }
-    /* No XSAVE: no XCR0 state components to describe in leaf 0xd (the
-     * dependent-feature rule in cpu-models.c clears them the same way). */
-    out[FEAT_XSAVE_XCR0_LO] = 0;
+    /* XCR0: x87, SSE, AVX (YMM upper halves), PKRU; xsave_helper.c */
+    out[FEAT_XSAVE_XCR0_LO] = 0x7 | (1u << 9);
     out[FEAT_XSAVE_XCR0_HI] = 0;
+    if (!avx_host_ok()) {
+        out[FEAT_1_ECX] &= ~((1u << 12) | (1u << 28) | (1u << 29));
+        out[FEAT_7_0_EBX] &= ~(1u << 5);
+        out[FEAT_XSAVE_XCR0_LO] &= ~4u;
+    }
 }

@@ -522,7 +522,7 @@ static void disas_insn(DisasContext *s)
     if (disas_alu(s) || disas_bits(s) || disas_ctl(s) || disas_string(s) ||
         disas_sys(s) || disas_x87(s) || disas_fpu(s) || disas_mmx(s) ||
         disas_sse41(s) || disas_crypto(s) ||
-        disas_sse(s)) {
+        disas_sse(s) || disas_avx(s)) {
         return;
     }
     kemu_log_mask(LOG_UNIMP, "x86 translate: %s at %#" PRIx64

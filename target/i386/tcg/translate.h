@@ -184,6 +184,7 @@ bool disas_fpu(DisasContext *s);      /* translate-fpu.c */
 bool disas_x87(DisasContext *s);      /* translate-x87.c */
 bool disas_mmx(DisasContext *s);      /* translate-mmx.c */
 bool disas_sse(DisasContext *s);      /* translate-sse.c */
+bool disas_avx(DisasContext *s);      /* translate-avx.c: VEX, XSAVE */
 bool disas_sse41(DisasContext *s);    /* translate-sse41.c */
 bool disas_crypto(DisasContext *s);   /* translate-crypto.c */
 
