@@ -271,13 +271,44 @@ def fam_sse(c):
     finish(c, prologue(c, kind, random_mxcsr(rng, fp)), body)
 
 
+def host_has_avx():
+    """VEX forms are generated only where the host can run them."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            return any(line.startswith("flags") and " avx " in line + " "
+                       for line in f)
+    except OSError:
+        return False
+
+
+HOST_AVX = host_has_avx()
+
+
 def fam_crypto(c):
     rng = c.rng
     c.prev_block = [0, 0]
-    op = rng.choice(["aes", "aes", "keygen", "clmul", "crc32", "crc32"])
+    ops = ["aes", "aes", "keygen", "clmul", "crc32", "crc32"]
+    if HOST_AVX:
+        ops += ["vaes", "vclmul"]
+    op = rng.choice(ops)
     dst = f"%xmm{rng.randrange(0, 4)}"
     body = []
-    if op == "aes":
+    if op == "vaes":
+        # VEX.128: a separate first source, no alignment check
+        name = rng.choice(["vaesenc", "vaesenclast", "vaesdec",
+                           "vaesdeclast", "vaesimc", "vaeskeygenassist"])
+        src = xmm_or_mem(c, aligned=False)
+        if name == "vaesimc":
+            body.append(f"{name} {src}, {dst}")
+        elif name == "vaeskeygenassist":
+            body.append(f"{name} ${rng.getrandbits(8)}, {src}, {dst}")
+        else:
+            body.append(f"{name} {src}, %xmm{rng.randrange(0, 4)}, {dst}")
+    elif op == "vclmul":
+        imm = rng.choice([0, 1, 0x10, 0x11, rng.getrandbits(8)])
+        body.append(f"vpclmulqdq ${imm}, {xmm_or_mem(c, aligned=False)}, "
+                    f"%xmm{rng.randrange(0, 4)}, {dst}")
+    elif op == "aes":
         name = rng.choice(["aesenc", "aesenclast", "aesdec", "aesdeclast",
                            "aesimc"])
         body.append(f"{name} {xmm_or_mem(c)}, {dst}")

@@ -13,6 +13,7 @@
 #include "util/osdep.h"
 #include <Zydis/Zydis.h>
 #include "target/i386/tcg/avx.h"
+#include "target/i386/tcg/crypto_helper.h"
 
 typedef long long v2di __attribute__((vector_size(16)));
 typedef long long v4di __attribute__((vector_size(32)));
@@ -284,9 +285,63 @@ static void h_vpermilpd_var(CPUX86State *env, X86XMMReg *d, X86XMMReg *s)
     d->q[1] = r1;
 }
 
+/*
+ * VEX.128 AES and PCLMULQDQ (AES/PCLMULQDQ with AVX): the legacy
+ * helpers on the lane copy the generic path hands them, so the first
+ * source is vvvv and bits 255:128 of the destination are zeroed.
+ */
+static void h_vaesenc(CPUX86State *env, X86XMMReg *d, X86XMMReg *s)
+{
+    (void)env;
+    helper_aes(d, s, AES_ENC);
+}
+
+static void h_vaesenclast(CPUX86State *env, X86XMMReg *d, X86XMMReg *s)
+{
+    (void)env;
+    helper_aes(d, s, AES_ENCLAST);
+}
+
+static void h_vaesdec(CPUX86State *env, X86XMMReg *d, X86XMMReg *s)
+{
+    (void)env;
+    helper_aes(d, s, AES_DEC);
+}
+
+static void h_vaesdeclast(CPUX86State *env, X86XMMReg *d, X86XMMReg *s)
+{
+    (void)env;
+    helper_aes(d, s, AES_DECLAST);
+}
+
+static void h_vaesimc(CPUX86State *env, X86XMMReg *d, X86XMMReg *s)
+{
+    (void)env;
+    helper_aes(d, s, AES_IMC);
+}
+
+static void h_vaeskeygenassist(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,
+                               uint32_t imm)
+{
+    (void)env;
+    helper_aeskeygenassist(d, s, imm);
+}
+
+static void h_vpclmulqdq(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,
+                         uint32_t imm)
+{
+    (void)env;
+    helper_pclmulqdq(d, s, imm);
+}
+
 SSEBinFn avx_bin_helper(unsigned m)
 {
     switch (m) {
+    case ZYDIS_MNEMONIC_VAESENC: return h_vaesenc;
+    case ZYDIS_MNEMONIC_VAESENCLAST: return h_vaesenclast;
+    case ZYDIS_MNEMONIC_VAESDEC: return h_vaesdec;
+    case ZYDIS_MNEMONIC_VAESDECLAST: return h_vaesdeclast;
+    case ZYDIS_MNEMONIC_VAESIMC: return h_vaesimc;
     case ZYDIS_MNEMONIC_VPERMILPS: return h_vpermilps_var;
     case ZYDIS_MNEMONIC_VPERMILPD: return h_vpermilpd_var;
     default: return NULL;
@@ -296,6 +351,8 @@ SSEBinFn avx_bin_helper(unsigned m)
 SSEImmFn avx_imm_helper(unsigned m)
 {
     switch (m) {
+    case ZYDIS_MNEMONIC_VAESKEYGENASSIST: return h_vaeskeygenassist;
+    case ZYDIS_MNEMONIC_VPCLMULQDQ: return h_vpclmulqdq;
     case ZYDIS_MNEMONIC_VCMPPS: return h_vcmpps;
     case ZYDIS_MNEMONIC_VCMPPD: return h_vcmppd;
     case ZYDIS_MNEMONIC_VCMPSS: return h_vcmpss;

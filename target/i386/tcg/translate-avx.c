@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * VEX encodings (AVX, AVX2, FMA, F16C vector instructions) and the XSAVE
- * family. BMI's VEX-encoded GPR instructions are translate-bits.c's.
+ * VEX encodings (AVX, AVX2, FMA, F16C vector instructions, and the
+ * VEX.128 forms of AES and PCLMULQDQ) and the XSAVE family. BMI's
+ * VEX-encoded GPR instructions are translate-bits.c's.
  *
  * Most VEX vector ops are the legacy SSE op with a separate first
  * source: dst = op(src1, src2), lane by lane for 256 bits. They reuse
@@ -24,7 +25,9 @@
 #include "target/i386/tcg/avx.h"
 #include "target/i386/tcg/xsave.h"
 
+#define CPUID_EXT_PCLMULQDQ (1u << 1)
 #define CPUID_EXT_FMA   (1u << 12)
+#define CPUID_EXT_AES   (1u << 25)
 #define CPUID_EXT_AVX   (1u << 28)
 #define CPUID_EXT_F16C  (1u << 29)
 #define CPUID_7_0_EBX_AVX2 (1u << 5)
@@ -224,6 +227,11 @@ static bool has_isa(DisasContext *s)
 
     switch (s->insn.meta.isa_ext) {
     case ZYDIS_ISA_EXT_AVX:
+        /* Zydis files VEX.128 VPCLMULQDQ under AVX */
+        if (s->insn.mnemonic == ZYDIS_MNEMONIC_VPCLMULQDQ) {
+            return (f[FEAT_1_ECX] & CPUID_EXT_PCLMULQDQ) &&
+                   (f[FEAT_1_ECX] & CPUID_EXT_AVX);
+        }
         return f[FEAT_1_ECX] & CPUID_EXT_AVX;
     case ZYDIS_ISA_EXT_AVX2:
     case ZYDIS_ISA_EXT_AVX2GATHER:
@@ -234,6 +242,10 @@ static bool has_isa(DisasContext *s)
                (f[FEAT_1_ECX] & CPUID_EXT_AVX);
     case ZYDIS_ISA_EXT_F16C:
         return (f[FEAT_1_ECX] & CPUID_EXT_F16C) &&
+               (f[FEAT_1_ECX] & CPUID_EXT_AVX);
+    /* VEX.128 AES (the 256-bit forms are VAES's, left out) */
+    case ZYDIS_ISA_EXT_AVXAES:
+        return (f[FEAT_1_ECX] & CPUID_EXT_AES) &&
                (f[FEAT_1_ECX] & CPUID_EXT_AVX);
     default:
         return false;
