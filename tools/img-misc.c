@@ -500,6 +500,8 @@ int img_dd(int argc, char **argv)
         return 1;
     }
     opts_free(opts);
+    /* --image-opts describes the input only. */
+    img_image_opts = false;
     BlockDriverState *dst = img_open(out, out_fmt, BDRV_O_RDWR, false, false);
     if (!dst) {
         bdrv_unref(src);
