@@ -66,6 +66,8 @@ static BlockDriverState *open_opts(const char *str, int flags, Error **errp)
         goto out;
     }
     if (opts_get(o, "backing") && !*opts_get(o, "backing")) {
+        warn_report("Use of \"backing\": \"\" is deprecated; use "
+                    "\"backing\": null instead");
         flags |= BDRV_O_NO_BACKING;
     }
     Error *err = NULL;

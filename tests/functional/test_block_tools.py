@@ -158,6 +158,29 @@ class SameOutput(unittest.TestCase):
                   "driver=qcow2,file.filename=a.qcow2", setup=img,
                   fresh=False)
 
+    def test_measure_chain(self):
+        """Data in a backing file counts, zero clusters over it do not;
+        compressed clusters count whole."""
+        def img():
+            b = os.path.join(self.d, "b.qcow2")
+            t = os.path.join(self.d, "t.qcow2")
+            subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", b,
+                            "64M"], check=True)
+            subprocess.run(["qemu-io", "-c", "write 0 2M", b], check=True,
+                           stdout=subprocess.DEVNULL)
+            subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b",
+                            "b.qcow2", "-F", "qcow2", t], check=True)
+            subprocess.run(["qemu-io", "-c", "write 10M 1M",
+                            "-c", "write -z 0 64k", t], check=True,
+                           stdout=subprocess.DEVNULL)
+            subprocess.run(["qemu-img", "convert", "-c", "-O", "qcow2", b,
+                            os.path.join(self.d, "c.qcow2")], check=True)
+        for args in (("-O", "qcow2", "t.qcow2"), ("-O", "qcow2", "c.qcow2"),
+                     ("-O", "qcow2", "--image-opts",
+                      "driver=qcow2,file.filename=t.qcow2,backing="),
+                     ("--output=json", "-O", "raw", "t.qcow2")):
+            self.both("measure", *args, setup=img, fresh=False)
+
     def test_measure_errors(self):
         for args in (
                 ("--size", "1M", "a.qcow2"),
@@ -173,6 +196,10 @@ class SameOutput(unittest.TestCase):
                  "cluster_size=4k,extended_l2=on"),
                 ("--size", "1T", "-O", "qcow2", "-o", "cluster_size=512"),
                 ("--size", "1M", "--output=xml"),
+                ("--size", "1M", "-O", "qcow2", "-o", "preallocation=bogus"),
+                ("--size", "1M", "-O", "raw", "-o", "preallocation=bogus"),
+                ("--size", "1M", "-O", "raw", "-o", "cluster_size=4k"),
+                ("--size", "1M", "-O", "qcow2", "-o", "compat=0.10"),
                 ("nonexist.qcow2",)):
             self.both("measure", *args)
 
