@@ -137,7 +137,7 @@ int img_bench(int argc, char **argv)
             b.pattern = v;
             break;
         case 'h': return 0;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }

@@ -200,7 +200,7 @@ int img_convert(int argc, char **argv)
             error_report("Snapshot conversion (-l) is not supported yet");
             return 1;
         case 'h': return 0;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }

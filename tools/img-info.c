@@ -158,7 +158,7 @@ int img_info(int argc, char **argv)
         case 'b' + 256: chain = true; break;
         case 'U': force_share = true; break;
         case 'h': return 0;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }
@@ -258,7 +258,7 @@ int img_map(int argc, char **argv)
         case 'o' + 256: output = optarg; break;
         case 'U': force_share = true; break;
         case 'h': return 0;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }
@@ -386,7 +386,7 @@ int img_compare(int argc, char **argv)
         case 'U': force_share = true; break;
         case 'T': case 'p': break;
         case 'h': return 0;
-        case ':': error_report("argument expected for option '%s'",
+        case ':': error_report("missing argument for option '%s'",
                                argv[optind - 1]);
             return 2;
         default: error_report("unrecognized option '%s'", argv[optind - 1]);

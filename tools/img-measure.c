@@ -228,7 +228,7 @@ int img_measure(int argc, char **argv)
         case 'U': force_share = true; break;
         case 'o' + 256: output = optarg; break;
         case 's' + 256: size_arg = optarg; break;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }

@@ -250,7 +250,7 @@ static int img_create(int argc, char **argv)
             g_string_append(options, optarg);
             break;
         case 'h': help(); return 0;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }
@@ -490,7 +490,7 @@ static int img_check(int argc, char **argv)
         case 'q': quiet = true; break;
         case 'U': force_share = true; break;
         case 'h': help(); return 0;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }
@@ -603,7 +603,7 @@ static int img_resize(int argc, char **argv)
             break;
         }
         case 's' + 256: shrink = true; break;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }
@@ -704,7 +704,7 @@ static int take_common_opts(const ImgCmd *cmd, int argc, char **argv)
             (!strcmp(a, "--object") || g_str_has_prefix(a, "--object="))) {
             const char *val = a[8] == '=' ? a + 9 : argv[++i];
             if (!val) {
-                img_error_exit("option '--object' requires an argument");
+                img_error_exit("missing argument for option '--object'");
             }
             if (!img_add_object(val)) {
                 return -1;

@@ -221,6 +221,8 @@ class SameOutput(unittest.TestCase):
         for obj in good + bad:
             self.both("info", "--object", obj, "a.qcow2", setup=img,
                       fresh=False)
+        self.both("info", "a.qcow2", "--object", setup=img, fresh=False)
+        self.both("info", "-f", setup=img, fresh=False)
         self.both("info", "--object", "secret,id=s0,data=a", "--object",
                   "secret,id=s0,data=b", "a.qcow2", setup=img, fresh=False)
         obj = "--object=secret,id=s0,data=abc"
