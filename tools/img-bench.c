@@ -64,7 +64,6 @@ int img_bench(int argc, char **argv)
         { "no-drain", no_argument, 0, 'N' + 256 },
         { "pattern", required_argument, 0, 'P' + 256 },
         { "force-share", no_argument, 0, 'U' },
-        { "image-opts", no_argument, 0, 'I' },
         { 0 },
     };
     optind = 0;
@@ -138,10 +137,7 @@ int img_bench(int argc, char **argv)
             b.pattern = v;
             break;
         case 'h': return 0;
-        case 'I':
-            error_report("--image-opts is not supported yet");
-            return 1;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }

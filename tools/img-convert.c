@@ -146,8 +146,6 @@ int img_convert(int argc, char **argv)
         { "help", no_argument, 0, 'h' },
         { "force-share", no_argument, 0, 'U' },
         { "target-is-zero", no_argument, 0, 'z' + 256 },
-        { "object", required_argument, 0, 'O' + 256 },
-        { "image-opts", no_argument, 0, 'I' },
         { "target-image-opts", no_argument, 0, 'I' },
         { 0 },
     };
@@ -202,10 +200,7 @@ int img_convert(int argc, char **argv)
             error_report("Snapshot conversion (-l) is not supported yet");
             return 1;
         case 'h': return 0;
-        case 'O' + 256: case 'I':
-            error_report("--object/--image-opts are not supported yet");
-            return 1;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }
@@ -316,6 +311,8 @@ int img_convert(int argc, char **argv)
     } else {
         cs.target_zero = target_is_zero;
     }
+    /* --image-opts describes the sources only. */
+    img_image_opts = false;
     cs.dst = img_open(out_name, skip_create ? NULL : out_fmt,
                       dst_flags | BDRV_O_NO_BACKING, false, quiet);
     if (!cs.dst) {

@@ -148,8 +148,6 @@ int img_info(int argc, char **argv)
         { "output", required_argument, 0, 'o' + 256 },
         { "backing-chain", no_argument, 0, 'b' + 256 },
         { "force-share", no_argument, 0, 'U' },
-        { "object", required_argument, 0, 'O' },
-        { "image-opts", no_argument, 0, 'I' },
         { 0 },
     };
     optind = 1;
@@ -160,10 +158,7 @@ int img_info(int argc, char **argv)
         case 'b' + 256: chain = true; break;
         case 'U': force_share = true; break;
         case 'h': return 0;
-        case 'O': case 'I':
-            error_report("--object/--image-opts are not supported yet");
-            return 1;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }
@@ -200,6 +195,13 @@ int img_info(int argc, char **argv)
         if (!bs) {
             ret = 1;
             break;
+        }
+        if (img_image_opts) {
+            /* qemu-img names the image by its file, and the backing files
+             * further down the chain are plain file names. */
+            g_free(name);
+            name = g_strdup(bs->filename);
+            img_image_opts = false;
         }
         if (bs->backing_file[0]) {
             g_autofree char *p = bdrv_backing_path(name, bs->backing_file);
@@ -256,7 +258,7 @@ int img_map(int argc, char **argv)
         case 'o' + 256: output = optarg; break;
         case 'U': force_share = true; break;
         case 'h': return 0;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }
@@ -384,7 +386,7 @@ int img_compare(int argc, char **argv)
         case 'U': force_share = true; break;
         case 'T': case 'p': break;
         case 'h': return 0;
-        case ':': error_report("argument expected for option '%s'",
+        case ':': error_report("missing argument for option '%s'",
                                argv[optind - 1]);
             return 2;
         default: error_report("unrecognized option '%s'", argv[optind - 1]);

@@ -28,7 +28,7 @@ int img_snapshot(int argc, char **argv)
         case 'q': quiet = true; continue;
         case 'U': force_share = true; continue;
         case 'h': return 0;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }
@@ -162,7 +162,7 @@ int img_rebase(int argc, char **argv)
         case 'U': force_share = true; break;
         case 't': case 'T': break;
         case 'h': return 0;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }
@@ -284,7 +284,7 @@ int img_commit(int argc, char **argv)
         case 'q': quiet = true; break;
         case 't': case 'r': break;
         case 'h': return 0;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }
@@ -421,7 +421,7 @@ int img_dd(int argc, char **argv)
         case 'O': out_fmt = optarg; break;
         case 'U': force_share = true; break;
         case 'h': return 0;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }
@@ -500,6 +500,8 @@ int img_dd(int argc, char **argv)
         return 1;
     }
     opts_free(opts);
+    /* --image-opts describes the input only. */
+    img_image_opts = false;
     BlockDriverState *dst = img_open(out, out_fmt, BDRV_O_RDWR, false, false);
     if (!dst) {
         bdrv_unref(src);
@@ -553,7 +555,7 @@ int img_amend(int argc, char **argv)
         case 'q': quiet = true; break;
         case 't': case 'p': case 'F' + 256: break;
         case 'h': g_string_free(options, true); return 0;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }

@@ -68,6 +68,10 @@ BlockDriverState *img_open(const char *filename, const char *fmt, int flags,
                            bool force_share, bool quiet)
 {
     Error *err = NULL;
+    if (img_image_opts && fmt) {
+        error_report("--image-opts and --format are mutually exclusive");
+        return NULL;
+    }
     if (force_share) {
         if (flags & BDRV_O_RDWR) {
             error_report("--force-share/-U is not allowed with a writable "
@@ -75,6 +79,9 @@ BlockDriverState *img_open(const char *filename, const char *fmt, int flags,
             return NULL;
         }
         flags |= BDRV_O_FORCE_SHARE;
+    }
+    if (img_image_opts) {
+        return img_open_image_opts(filename, flags);
     }
     BlockDriverState *bs = bdrv_open(filename, fmt, NULL, flags, &err);
     if (!bs) {
@@ -125,12 +132,17 @@ static void help(void)
 "  dd [-f fmt] [-O output_fmt] [bs=block_size] [count=blocks] [skip=blocks]\n"
 "          if=input of=output\n"
 "  map [-f fmt] [--output=ofmt] [-U] filename\n"
+"  measure [--output=ofmt] [-O output_fmt] [-o options] [--size N | [-f fmt]\n"
+"          [-U] filename]\n"
 "  rebase [-f fmt] [-p] [-q] [-u] [-U] -b backing_file [-F backing_fmt]\n"
 "          filename\n"
 "  snapshot [-q] [-l | -a snapshot | -c snapshot | -d snapshot] [-U]\n"
 "          filename\n"
 "  resize [-f fmt] [-q] [--shrink] [--preallocation=prealloc] filename\n"
 "          [+ | -]size\n"
+"\n"
+"'--object secret,id=ID,data=...' and '--image-opts' (the filename is then\n"
+"an option string such as driver=qcow2,file.filename=X) work as in qemu-img.\n"
 "\n"
 "Sizes take the suffixes k/K, M, G, T, P and E (powers of 1024).\n"
 "Supported formats: file host_device null-co qcow2 raw\n");
@@ -217,7 +229,6 @@ static int img_create(int argc, char **argv)
     GString *options = g_string_new(NULL);
     static const struct option longopts[] = {
         { "help", no_argument, 0, 'h' },
-        { "object", required_argument, 0, 'O' },
         { 0 },
     };
     int c;
@@ -239,8 +250,7 @@ static int img_create(int argc, char **argv)
             g_string_append(options, optarg);
             break;
         case 'h': help(); return 0;
-        case 'O': error_report("--object is not supported yet"); return 1;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }
@@ -458,8 +468,6 @@ static int img_check(int argc, char **argv)
         { "repair", required_argument, 0, 'r' },
         { "output", required_argument, 0, 'o' + 256 },
         { "force-share", no_argument, 0, 'U' },
-        { "object", required_argument, 0, 'O' },
-        { "image-opts", no_argument, 0, 'I' },
         { 0 },
     };
     optind = 1;
@@ -482,10 +490,7 @@ static int img_check(int argc, char **argv)
         case 'q': quiet = true; break;
         case 'U': force_share = true; break;
         case 'h': help(); return 0;
-        case 'O': case 'I':
-            error_report("--object/--image-opts are not supported yet");
-            return 1;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }
@@ -575,8 +580,6 @@ static int img_resize(int argc, char **argv)
         { "help", no_argument, 0, 'h' },
         { "preallocation", required_argument, 0, 'p' + 256 },
         { "shrink", no_argument, 0, 's' + 256 },
-        { "object", required_argument, 0, 'O' },
-        { "image-opts", no_argument, 0, 'I' },
         { 0 },
     };
     /* A size like "-1G" must not be taken for an option. */
@@ -600,10 +603,7 @@ static int img_resize(int argc, char **argv)
             break;
         }
         case 's' + 256: shrink = true; break;
-        case 'O': case 'I':
-            error_report("--object/--image-opts are not supported yet");
-            return 1;
-        case ':': img_error_exit("argument expected for option '%s'",
+        case ':': img_error_exit("missing argument for option '%s'",
                                  argv[optind - 1]);
         default: img_error_exit("unrecognized option '%s'", argv[optind - 1]);
         }
@@ -666,23 +666,63 @@ static int img_resize(int argc, char **argv)
 typedef struct ImgCmd {
     const char *name;
     int (*fn)(int argc, char **argv);
+    bool takes_image_opts;
+    bool takes_object;      /* all but bench, as in qemu-img 7.2 */
 } ImgCmd;
 
 static const ImgCmd cmds[] = {
-    { "amend", img_amend },
-    { "bench", img_bench },
-    { "check", img_check },
-    { "commit", img_commit },
-    { "compare", img_compare },
-    { "convert", img_convert },
-    { "create", img_create },
-    { "dd", img_dd },
-    { "info", img_info },
-    { "map", img_map },
-    { "rebase", img_rebase },
-    { "resize", img_resize },
-    { "snapshot", img_snapshot },
+    { "amend", img_amend, true, true },
+    { "bench", img_bench, true, false },
+    { "check", img_check, true, true },
+    { "commit", img_commit, true, true },
+    { "compare", img_compare, true, true },
+    { "convert", img_convert, true, true },
+    { "create", img_create, false, true },
+    { "dd", img_dd, true, true },
+    { "info", img_info, true, true },
+    { "map", img_map, true, true },
+    { "measure", img_measure, true, true },
+    { "rebase", img_rebase, true, true },
+    { "resize", img_resize, true, true },
+    { "snapshot", img_snapshot, true, true },
 };
+
+/*
+ * --object and --image-opts mean the same to every sub-command, so they
+ * are taken out of argv here, before the sub-command's getopt sees it.
+ * Returns the new argc, or -1 after an error was printed.
+ */
+static int take_common_opts(const ImgCmd *cmd, int argc, char **argv)
+{
+    int out = 1, i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--")) {
+            break;
+        }
+        if (cmd->takes_object &&
+            (!strcmp(a, "--object") || g_str_has_prefix(a, "--object="))) {
+            const char *val = a[8] == '=' ? a + 9 : argv[++i];
+            if (!val) {
+                img_error_exit("missing argument for option '--object'");
+            }
+            if (!img_add_object(val)) {
+                return -1;
+            }
+            continue;
+        }
+        if (!strcmp(a, "--image-opts") && cmd->takes_image_opts) {
+            img_image_opts = true;
+            continue;
+        }
+        argv[out++] = argv[i];
+    }
+    for (; i < argc; i++) {
+        argv[out++] = argv[i];
+    }
+    argv[out] = NULL;
+    return out;
+}
 
 int main(int argc, char **argv)
 {
@@ -702,7 +742,12 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
         if (!strcmp(cmd, cmds[i].name)) {
-            return cmds[i].fn(argc - 1, argv + 1);
+            int n = take_common_opts(&cmds[i], argc - 1, argv + 1);
+            /* compare keeps 1 for "images differ": its errors are 2. */
+            if (n < 0) {
+                return strcmp(cmd, "compare") ? 1 : 2;
+            }
+            return cmds[i].fn(n, argv + 1);
         }
     }
     error_report("Command not found: %s", cmd);

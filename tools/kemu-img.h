@@ -17,6 +17,15 @@ KEMU_NORETURN void img_error_exit(const char *fmt, ...) KEMU_PRINTF(1, 2);
 /* "?" or "help" given to -o: list the format's options. */
 bool img_print_create_opts(const char *fmt);
 
+/* Set by --image-opts: img_open() then reads its name as options. */
+extern bool img_image_opts;
+/* Opens "driver=...,file.filename=..." (messages printed). */
+BlockDriverState *img_open_image_opts(const char *str, int flags);
+/* --object TYPE,id=ID,...: false after printing the error. */
+bool img_add_object(const char *str);
+/* The value of secret ID, or NULL. */
+const GBytes *img_secret_lookup(const char *id);
+
 #define img_snapshot_header bdrv_snapshot_header
 #define img_snapshot_line bdrv_snapshot_line
 
@@ -30,5 +39,6 @@ int img_amend(int argc, char **argv);
 int img_convert(int argc, char **argv);
 int img_compare(int argc, char **argv);
 int img_map(int argc, char **argv);
+int img_measure(int argc, char **argv);
 
 #endif

@@ -112,6 +112,172 @@ class SameOutput(unittest.TestCase):
         self.both("resize", "--shrink", "a.qcow2", "--", "-1M", setup=img)
         self.both("resize", "a.qcow2", "16M", setup=img)
 
+    def test_measure_size_matrix(self):
+        """qcow2 metadata for every mix of size, cluster size and refcount
+        width, byte for byte as qemu-img computes it."""
+        for size in ("0", "1", "1000", "1M", "1G", "100G", "1T", "8T"):
+            for cs in ("512", "4k", "64k", "2M"):
+                for rb in ("1", "16", "64"):
+                    o = "cluster_size=%s,refcount_bits=%s" % (cs, rb)
+                    self.both("measure", "--size", size, "-O", "qcow2",
+                              "-o", o, fresh=False)
+                    self.both("measure", "--output=json", "--size", size,
+                              "-O", "qcow2", "-o", o + ",preallocation=full",
+                              fresh=False)
+            self.both("measure", "--size", size, "-O", "qcow2", "-o",
+                      "extended_l2=on", fresh=False)
+            self.both("measure", "--size", size, "-O", "raw", fresh=False)
+            self.both("measure", "--size", size, fresh=False)
+
+    def test_measure_image(self):
+        def img():
+            p = os.path.join(self.d, "a.qcow2")
+            subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-o",
+                            "cluster_size=4096", p, "100M"], check=True)
+            subprocess.run(["qemu-io", "-c", "write 0 1M",
+                            "-c", "write -z 10M 1M", "-c", "write 50M 100k",
+                            "-c", "write 70M 3k", "-c", "write 99M 1M",
+                            p], check=True, stdout=subprocess.DEVNULL)
+            r = os.path.join(self.d, "r.img")
+            subprocess.run(["qemu-img", "convert", "-O", "raw", p, r],
+                           check=True)
+        for out in ("qcow2", "raw"):
+            for name in ("a.qcow2", "r.img"):
+                self.both("measure", "-O", out, name, setup=img, fresh=False)
+                self.both("measure", "--output=json", "-O", out, name,
+                          setup=img, fresh=False)
+        for o in ("cluster_size=512", "cluster_size=2M,refcount_bits=1",
+                  "cluster_size=64k,refcount_bits=64",
+                  "preallocation=falloc", "extended_l2=on,cluster_size=32k"):
+            self.both("measure", "-O", "qcow2", "-o", o, "a.qcow2",
+                      setup=img, fresh=False)
+            self.both("measure", "-O", "qcow2", "-o", o, "-f", "raw",
+                      "r.img", setup=img, fresh=False)
+        self.both("measure", "-U", "a.qcow2", setup=img, fresh=False)
+        self.both("measure", "--image-opts", "-O", "qcow2",
+                  "driver=qcow2,file.filename=a.qcow2", setup=img,
+                  fresh=False)
+
+    def test_measure_chain(self):
+        """Data in a backing file counts, zero clusters over it do not;
+        compressed clusters count whole."""
+        def img():
+            b = os.path.join(self.d, "b.qcow2")
+            t = os.path.join(self.d, "t.qcow2")
+            subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", b,
+                            "64M"], check=True)
+            subprocess.run(["qemu-io", "-c", "write 0 2M", b], check=True,
+                           stdout=subprocess.DEVNULL)
+            subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b",
+                            "b.qcow2", "-F", "qcow2", t], check=True)
+            subprocess.run(["qemu-io", "-c", "write 10M 1M",
+                            "-c", "write -z 0 64k", t], check=True,
+                           stdout=subprocess.DEVNULL)
+            subprocess.run(["qemu-img", "convert", "-c", "-O", "qcow2", b,
+                            os.path.join(self.d, "c.qcow2")], check=True)
+        for args in (("-O", "qcow2", "t.qcow2"), ("-O", "qcow2", "c.qcow2"),
+                     ("-O", "qcow2", "--image-opts",
+                      "driver=qcow2,file.filename=t.qcow2,backing="),
+                     ("--output=json", "-O", "raw", "t.qcow2")):
+            self.both("measure", *args, setup=img, fresh=False)
+
+    def test_measure_errors(self):
+        for args in (
+                ("--size", "1M", "a.qcow2"),
+                (),
+                ("--size", "1M", "-f", "qcow2"),
+                ("--size", "1M", "--image-opts"),
+                ("--size", "1M", "-O", "bogus"),
+                ("--size", "1Q", "-O", "qcow2"),
+                ("--size", "1M", "-O", "qcow2", "-o", "foo=bar"),
+                ("--size", "1M", "-O", "qcow2", "-o", "cluster_size=3k"),
+                ("--size", "1M", "-O", "qcow2", "-o", "refcount_bits=3"),
+                ("--size", "1M", "-O", "qcow2", "-o",
+                 "cluster_size=4k,extended_l2=on"),
+                ("--size", "1T", "-O", "qcow2", "-o", "cluster_size=512"),
+                ("--size", "1M", "--output=xml"),
+                ("--size", "1M", "-O", "qcow2", "-o", "preallocation=bogus"),
+                ("--size", "1M", "-O", "raw", "-o", "preallocation=bogus"),
+                ("--size", "1M", "-O", "raw", "-o", "cluster_size=4k"),
+                ("--size", "1M", "-O", "qcow2", "-o", "compat=0.10"),
+                ("nonexist.qcow2",)):
+            self.both("measure", *args)
+
+    def test_object(self):
+        def img():
+            subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2",
+                            os.path.join(self.d, "a.qcow2"), "8M"],
+                           check=True)
+            with open(os.path.join(self.d, "pw"), "w") as f:
+                f.write("secret")
+        good = ("secret,id=s0,data=abc", "secret,id=s0,file=pw",
+                "secret,id=s0,data=YWJj,format=base64",
+                "secret,id=s0,data=abc,format=raw")
+        bad = ("secret,data=abc", "secret,id=s0",
+               "secret,id=s0,data=a,file=pw", "secret,id=s0,file=nonexist",
+               "secret,id=s0,data=abc,format=hex",
+               "secret,id=s0,data=abc,foo=1", "foo,id=x", "id=x",
+               "secret,id=0s,data=x", "secret,id=s0,data=a,keyid=s1")
+        for obj in good + bad:
+            self.both("info", "--object", obj, "a.qcow2", setup=img,
+                      fresh=False)
+        self.both("info", "a.qcow2", "--object", setup=img, fresh=False)
+        self.both("info", "-f", setup=img, fresh=False)
+        self.both("info", "--object", "secret,id=s0,data=a", "--object",
+                  "secret,id=s0,data=b", "a.qcow2", setup=img, fresh=False)
+        obj = "--object=secret,id=s0,data=abc"
+        for args in (("check", "a.qcow2"), ("map", "a.qcow2"),
+                     ("compare", "a.qcow2", "a.qcow2"),
+                     ("snapshot", "-l", "a.qcow2"),
+                     ("measure", "-O", "qcow2", "a.qcow2"),
+                     ("measure", "--size", "1M"),
+                     ("resize", "a.qcow2", "16M"),
+                     ("amend", "-o", "lazy_refcounts=on", "a.qcow2"),
+                     ("rebase", "-u", "-b", "", "a.qcow2"),
+                     ("commit", "a.qcow2"),
+                     ("create", "-f", "qcow2", "b.qcow2", "1M"),
+                     ("convert", "-O", "raw", "a.qcow2", "c.img"),
+                     ("dd", "if=a.qcow2", "of=d.img", "-O", "raw")):
+            self.both(args[0], obj, *args[1:], setup=img)
+            self.both(args[0], "--object", "foo,id=x", *args[1:], setup=img)
+        # qemu-img 7.2's bench alone takes no --object
+        self.both("bench", "--object", "foo,id=x", "a.qcow2", setup=img)
+        self.both("bench", obj, "-c", "1", "a.qcow2", setup=img)
+
+    def test_image_opts(self):
+        def img():
+            p = os.path.join(self.d, "a.qcow2")
+            subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", p,
+                            "8M"], check=True)
+            subprocess.run(["qemu-io", "-c", "write -P 1 0 128k", p],
+                           check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(["qemu-img", "convert", "-O", "raw", p,
+                            os.path.join(self.d, "r.img")], check=True)
+        a = "driver=qcow2,file.driver=file,file.filename=a.qcow2"
+        r = "driver=raw,file.filename=r.img"
+        for args in (("info", a), ("info", "file.filename=a.qcow2"),
+                     ("info", "--output=json", a), ("check", a),
+                     ("map", a), ("map", "--output=json", r),
+                     ("compare", a, r), ("snapshot", "-l", a),
+                     ("info", "driver=qcow2"), ("info", "a.qcow2"),
+                     ("info", "driver=bogus,file.filename=a.qcow2"),
+                     ("info", "driver=raw,file.filename=nonexist"),
+                     ("info", "driver=qcow2,file.driver=foo,"
+                              "file.filename=a.qcow2"),
+                     ("info", a + ",foo=1"), ("info", "-f", "qcow2", a)):
+            self.both(args[0], "--image-opts", *args[1:], setup=img,
+                      fresh=False)
+        for args in (("resize", a, "16M"), ("snapshot", "-c", "s1", a),
+                     ("amend", "-o", "lazy_refcounts=on", a),
+                     ("convert", "-O", "qcow2", a, "c.qcow2"),
+                     ("dd", "if=" + a, "of=d.img", "-O", "raw"),
+                     ("commit", a), ("rebase", "-u", "-b", "", a),
+                     ("create", "x", "1M"), ("bench", "-f", "qcow2", a)):
+            self.both(args[0], "--image-opts", *args[1:], setup=img)
+        r = kimg("bench", "--image-opts", "-c", "1", a, cwd=self.d)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.startswith("Sending 1 read requests"))
+
     def test_check_leak_repair(self):
         def leaky():
             p = os.path.join(self.d, "l.qcow2")
