@@ -36,4 +36,22 @@ void fuzz_socket_session(const char *path, const uint8_t *data, size_t size);
  * files (quit, memsave, ...); installed by the monitor targets. */
 void fuzz_install_monitor_filter(void);
 
+/* Reads an input front to back; past its end every byte reads as 0, so
+ * a short input is just a shorter run, never an error. */
+typedef struct FuzzReader {
+    const uint8_t *p;
+    size_t left;
+} FuzzReader;
+
+/* The next n bytes (n <= 8) as a little-endian number. */
+static inline uint64_t fuzz_take(FuzzReader *r, unsigned n)
+{
+    uint64_t v = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        v |= (uint64_t)(r->left ? (r->left--, *r->p++) : 0) << (8 * i);
+    }
+    return v;
+}
+
 #endif

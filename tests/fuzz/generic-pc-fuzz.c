@@ -83,21 +83,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-typedef struct Reader {
-    const uint8_t *p;
-    size_t left;
-} Reader;
-
-static uint64_t take(Reader *r, unsigned n)
-{
-    uint64_t v = 0;
-
-    for (unsigned i = 0; i < n; i++) {
-        v |= (uint64_t)(r->left ? (r->left--, *r->p++) : 0) << (8 * i);
-    }
-    return v;
-}
-
 /*
  * The operations are the qtest protocol's, called directly: formatting
  * and parsing a text line per operation cost more than most device
@@ -116,25 +101,25 @@ static void trace_line(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
-static const Range *pick(GArray *a, Reader *r)
+static const Range *pick(GArray *a, FuzzReader *r)
 {
-    return a->len ? &g_array_index(a, Range, take(r, 1) % a->len) : NULL;
+    return a->len ? &g_array_index(a, Range, fuzz_take(r, 1) % a->len) : NULL;
 }
 
-static void op_io(Reader *r, bool write)
+static void op_io(FuzzReader *r, bool write)
 {
     static const unsigned sizes[] = { 1, 2, 4 };
     static const char suffix[] = "bwl";
     const Range *rg = pick(pio, r);
-    unsigned sz = take(r, 1) % 3;
+    unsigned sz = fuzz_take(r, 1) % 3;
     uint64_t port, v = 0;
 
     if (!rg) {
         return;
     }
-    port = (rg->addr + take(r, 2) % rg->size) & 0xffff;
+    port = (rg->addr + fuzz_take(r, 2) % rg->size) & 0xffff;
     if (write) {
-        v = take(r, sizes[sz]);
+        v = fuzz_take(r, sizes[sz]);
         if (trace) {
             trace_line("out%c 0x%" PRIx64 " 0x%" PRIx64, suffix[sz], port, v);
         }
@@ -147,19 +132,19 @@ static void op_io(Reader *r, bool write)
     }
 }
 
-static void op_mem(Reader *r, bool write)
+static void op_mem(FuzzReader *r, bool write)
 {
     static const char suffix[] = "bwlq";
     const Range *rg = pick(mmio, r);
-    unsigned sz = take(r, 1) % 4;
+    unsigned sz = fuzz_take(r, 1) % 4;
     uint64_t addr, v = 0;
 
     if (!rg) {
         return;
     }
-    addr = rg->addr + take(r, 4) % rg->size;
+    addr = rg->addr + fuzz_take(r, 4) % rg->size;
     if (write) {
-        v = take(r, 1u << sz);
+        v = fuzz_take(r, 1u << sz);
         if (trace) {
             trace_line("write%c 0x%" PRIx64 " 0x%" PRIx64, suffix[sz], addr,
                        v);
@@ -177,10 +162,10 @@ static void op_mem(Reader *r, bool write)
 static Range dma_written[MAX_OPS];
 static unsigned dma_n;
 
-static void op_dma(Reader *r)
+static void op_dma(FuzzReader *r)
 {
-    uint64_t addr = DMA_BASE + take(r, 4) % DMA_SPAN;
-    unsigned len = take(r, 1) + 1;
+    uint64_t addr = DMA_BASE + fuzz_take(r, 4) % DMA_SPAN;
+    unsigned len = fuzz_take(r, 1) + 1;
 
     if (len > r->left) {
         len = r->left;
@@ -207,18 +192,18 @@ static void op_dma(Reader *r)
  * To the next timer deadline, or up to 16 ms of guest time; longer
  * steps mostly replay timer storms, which cost time and find nothing new.
  */
-static void op_clock(Reader *r)
+static void op_clock(FuzzReader *r)
 {
     int64_t now = clock_get_ns(KEMU_CLOCK_VIRTUAL), target;
 
-    if (take(r, 1) & 1) {
+    if (fuzz_take(r, 1) & 1) {
         int64_t dl = timers_next_deadline(KEMU_CLOCK_VIRTUAL);
         target = dl >= 0 ? dl : now;
         if (trace) {
             trace_line("clock_step");
         }
     } else {
-        target = now + (int64_t)take(r, 3);
+        target = now + (int64_t)fuzz_take(r, 3);
         if (trace) {
             trace_line("clock_step %" PRId64, target - now);
         }
@@ -230,10 +215,10 @@ static void op_clock(Reader *r)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    Reader r = { data, size };
+    FuzzReader r = { data, size };
 
     for (int n = 0; r.left && n < MAX_OPS; n++) {
-        switch (take(&r, 1) % 6) {
+        switch (fuzz_take(&r, 1) % 6) {
         case 0:
             op_io(&r, false);
             break;

@@ -49,21 +49,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-typedef struct Reader {
-    const uint8_t *p;
-    size_t left;
-} Reader;
-
-static uint64_t take(Reader *r, unsigned n)
-{
-    uint64_t v = 0;
-
-    for (unsigned i = 0; i < n; i++) {
-        v |= (uint64_t)(r->left ? (r->left--, *r->p++) : 0) << (8 * i);
-    }
-    return v;
-}
-
 static void run(const char *fmt, ...) KEMU_PRINTF(1, 2);
 static void run(const char *fmt, ...)
 {
@@ -91,24 +76,24 @@ static void pci_setup(void)
     run("outw 0xcfc 0x5");
 }
 
-static void op_taskfile(Reader *r, bool with_cmd)
+static void op_taskfile(FuzzReader *r, bool with_cmd)
 {
-    int ch = take(r, 1) & 1;
+    int ch = fuzz_take(r, 1) & 1;
 
     if (with_cmd) {
         for (int reg = 1; reg <= 6; reg++) {
-            outb(cmd_port[ch] + reg, take(r, 1));
+            outb(cmd_port[ch] + reg, fuzz_take(r, 1));
         }
-        outb(cmd_port[ch] + 7, take(r, 1));
+        outb(cmd_port[ch] + 7, fuzz_take(r, 1));
     } else {
-        uint8_t reg = take(r, 1) & 7;
-        outb(cmd_port[ch] + reg, take(r, 1));
+        uint8_t reg = fuzz_take(r, 1) & 7;
+        outb(cmd_port[ch] + reg, fuzz_take(r, 1));
     }
 }
 
-static void op_read(Reader *r)
+static void op_read(FuzzReader *r)
 {
-    uint8_t sel = take(r, 1);
+    uint8_t sel = fuzz_take(r, 1);
     int ch = sel & 1;
 
     switch ((sel >> 1) % 4) {
@@ -127,43 +112,43 @@ static void op_read(Reader *r)
     }
 }
 
-static void op_packet(Reader *r)
+static void op_packet(FuzzReader *r)
 {
-    int ch = take(r, 1) & 1;
+    int ch = fuzz_take(r, 1) & 1;
 
-    outb(cmd_port[ch] + 1, take(r, 1));         /* features: DMA bit */
-    outb(cmd_port[ch] + 4, take(r, 1));         /* byte count limit */
-    outb(cmd_port[ch] + 5, take(r, 1));
+    outb(cmd_port[ch] + 1, fuzz_take(r, 1));         /* features: DMA bit */
+    outb(cmd_port[ch] + 4, fuzz_take(r, 1));         /* byte count limit */
+    outb(cmd_port[ch] + 5, fuzz_take(r, 1));
     outb(cmd_port[ch] + 7, 0xa0);
     for (int i = 0; i < 6; i++) {
-        run("outw 0x%x 0x%x", cmd_port[ch], (unsigned)take(r, 2));
+        run("outw 0x%x 0x%x", cmd_port[ch], (unsigned)fuzz_take(r, 2));
     }
 }
 
-static void op_data(Reader *r)
+static void op_data(FuzzReader *r)
 {
-    uint8_t sel = take(r, 1);
+    uint8_t sel = fuzz_take(r, 1);
     int ch = sel & 1;
-    unsigned words = (take(r, 1) + 1) * 8;
+    unsigned words = (fuzz_take(r, 1) + 1) * 8;
 
     for (unsigned i = 0; i < words && i < 2048; i++) {
         if (sel & 2) {
-            run("outw 0x%x 0x%x", cmd_port[ch], (unsigned)take(r, 2));
+            run("outw 0x%x 0x%x", cmd_port[ch], (unsigned)fuzz_take(r, 2));
         } else {
             run("inw 0x%x", cmd_port[ch]);
         }
     }
 }
 
-static void op_prd(Reader *r)
+static void op_prd(FuzzReader *r)
 {
-    uint8_t sel = take(r, 1);
+    uint8_t sel = fuzz_take(r, 1);
     int ch = sel & 1, n = ((sel >> 1) & 7) + 1;
 
     for (int i = 0; i < n; i++) {
-        uint32_t off = take(r, 3) % DMA_SPAN;
-        uint32_t len = take(r, 2);
-        bool eot = (i == n - 1) ? !(sel & 0x80) : (take(r, 1) & 1);
+        uint32_t off = fuzz_take(r, 3) % DMA_SPAN;
+        uint32_t len = fuzz_take(r, 2);
+        bool eot = (i == n - 1) ? !(sel & 0x80) : (fuzz_take(r, 1) & 1);
         run("writel 0x%" PRIx64 " 0x%" PRIx64, PRD_BASE + 8 * i,
             DMA_BASE + off);
         run("writel 0x%" PRIx64 " 0x%x", PRD_BASE + 8 * i + 4,
@@ -175,11 +160,11 @@ static void op_prd(Reader *r)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    Reader r = { data, size };
+    FuzzReader r = { data, size };
 
     pci_setup();
     for (int n = 0; r.left && n < MAX_OPS; n++) {
-        switch (take(&r, 1) % 10) {
+        switch (fuzz_take(&r, 1) % 10) {
         case 0:
             op_taskfile(&r, false);
             break;
@@ -199,20 +184,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             op_prd(&r);
             break;
         case 6: {
-            uint8_t reg = take(&r, 1) & 15;
-            run("outb 0x%x 0x%x", BM_BASE + reg, (unsigned)take(&r, 1));
+            uint8_t reg = fuzz_take(&r, 1) & 15;
+            run("outb 0x%x 0x%x", BM_BASE + reg, (unsigned)fuzz_take(&r, 1));
             break;
         }
         case 7: {
-            int ch = take(&r, 1) & 1;
-            outb(ctl_port[ch], take(&r, 1));
+            int ch = fuzz_take(&r, 1) & 1;
+            outb(ctl_port[ch], fuzz_take(&r, 1));
             break;
         }
         case 8:
             main_loop_wait(false);
             break;
         case 9:
-            run("clock_step %" PRIu64, take(&r, 2));
+            run("clock_step %" PRIu64, fuzz_take(&r, 2));
             break;
         }
     }

@@ -106,36 +106,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-typedef struct Reader {
-    const uint8_t *p;
-    size_t left;
-} Reader;
-
-static uint64_t take(Reader *r, unsigned n)
-{
-    uint64_t v = 0;
-
-    for (unsigned i = 0; i < n; i++) {
-        v |= (uint64_t)(r->left ? (r->left--, *r->p++) : 0) << (8 * i);
-    }
-    return v;
-}
-
 static void kick(void)
 {
     run("writew 0x%llx 0x%x", AVAIL + 2, avail_idx);
     run("writew 0x%llx 0", BAR4 + 0x3000);
 }
 
-static void op_desc(Reader *r)
+static void op_desc(FuzzReader *r)
 {
-    unsigned i = take(r, 1) % QSIZE;
-    unsigned mode = take(r, 1);
-    uint64_t addr = mode & 1 ? take(r, 8)
-                             : WINDOW + take(r, 3) % WINDOW_SIZE;
-    uint32_t len = mode & 2 ? take(r, 4) : take(r, 2);
-    uint16_t flags = take(r, 1) & 7;
-    uint16_t next = mode & 4 ? take(r, 2) : take(r, 1) % QSIZE;
+    unsigned i = fuzz_take(r, 1) % QSIZE;
+    unsigned mode = fuzz_take(r, 1);
+    uint64_t addr = mode & 1 ? fuzz_take(r, 8)
+                             : WINDOW + fuzz_take(r, 3) % WINDOW_SIZE;
+    uint32_t len = mode & 2 ? fuzz_take(r, 4) : fuzz_take(r, 2);
+    uint16_t flags = fuzz_take(r, 1) & 7;
+    uint16_t next = mode & 4 ? fuzz_take(r, 2) : fuzz_take(r, 1) % QSIZE;
 
     run("writeq 0x%llx 0x%llx", DESC + 16 * i, (unsigned long long)addr);
     run("writel 0x%llx 0x%x", DESC + 16 * i + 8, len);
@@ -143,16 +128,16 @@ static void op_desc(Reader *r)
     run("writew 0x%llx 0x%x", DESC + 16 * i + 14, next);
 }
 
-static void op_bytes(Reader *r)
+static void op_bytes(FuzzReader *r)
 {
-    uint64_t addr = WINDOW + 0x10000 + take(r, 3) % (WINDOW_SIZE - 0x10000);
-    unsigned len = take(r, 1) + 1;
+    uint64_t addr = WINDOW + 0x10000 + fuzz_take(r, 3) % (WINDOW_SIZE - 0x10000);
+    unsigned len = fuzz_take(r, 1) + 1;
     GString *hex = g_string_new(NULL);
 
     len = MIN(len, r->left);
     if (len && addr + len <= WINDOW + WINDOW_SIZE) {
         for (unsigned i = 0; i < len; i++) {
-            g_string_append_printf(hex, "%02x", (unsigned)take(r, 1));
+            g_string_append_printf(hex, "%02x", (unsigned)fuzz_take(r, 1));
         }
         run("write 0x%llx %u 0x%s", (unsigned long long)addr, len, hex->str);
     }
@@ -161,36 +146,36 @@ static void op_bytes(Reader *r)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    Reader r = { data, size };
+    FuzzReader r = { data, size };
 
     device_setup();
     for (int n = 0; r.left && n < MAX_OPS; n++) {
-        switch (take(&r, 1) % 8) {
+        switch (fuzz_take(&r, 1) % 8) {
         case 0:
             op_desc(&r);
             break;
         case 1:
             run("writew 0x%llx 0x%x", AVAIL + 4 + 2 * (avail_idx % QSIZE),
-                (unsigned)take(&r, 1) % (QSIZE + 2));
+                (unsigned)fuzz_take(&r, 1) % (QSIZE + 2));
             avail_idx++;
             kick();
             break;
         case 2:
-            avail_idx = take(&r, 2);
+            avail_idx = fuzz_take(&r, 2);
             kick();
             break;
         case 3:
             op_bytes(&r);
             break;
         case 4: {
-            unsigned sz = 1u << (take(&r, 1) % 3);
-            unsigned off = take(&r, 2) % 0x4000;
-            w(off & ~(sz - 1), take(&r, sz), sz);
+            unsigned sz = 1u << (fuzz_take(&r, 1) % 3);
+            unsigned off = fuzz_take(&r, 2) % 0x4000;
+            w(off & ~(sz - 1), fuzz_take(&r, sz), sz);
             break;
         }
         case 5: {
-            unsigned off = take(&r, 1) % 0x80;
-            run("outb 0x%x 0x%x", IOBASE + off, (unsigned)take(&r, 1));
+            unsigned off = fuzz_take(&r, 1) % 0x80;
+            run("outb 0x%x 0x%x", IOBASE + off, (unsigned)fuzz_take(&r, 1));
             break;
         }
         case 6:

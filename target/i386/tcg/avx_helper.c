@@ -58,39 +58,6 @@ static void vput(CPUX86State *env, unsigned d, const Vec256 *v, bool ymm)
 #define R_YMM(r) (((r) >> 20) & 1)
 #define R_YSRC(r) (((r) >> 21) & 1)
 
-static uint32_t fp_enter(CPUX86State *env)
-{
-    uint32_t host, guest = (env->mxcsr & ~0x3fu) | 0x1f80;
-    asm volatile("vstmxcsr %0" : "=m"(host));
-    asm volatile("vldmxcsr %0" : : "m"(guest));
-    return host;
-}
-
-/* Collect the flags; raise when one is unmasked. As the hardware does,
- * an unmasked invalid/denormal/divide-by-zero (detected before the
- * computation) reports only those, and an unmasked underflow does not
- * report the inexact result it would have had (an overflow does). */
-static void fp_leave(CPUX86State *env, uint32_t host, uintptr_t ra)
-{
-    uint32_t cur, flags, unmasked;
-
-    asm volatile("vstmxcsr %0" : "=m"(cur));
-    asm volatile("vldmxcsr %0" : : "m"(host));
-    flags = cur & 0x3f;
-    unmasked = flags & ~(env->mxcsr >> 7) & 0x3f;
-    if (unmasked & 0x07) {
-        flags &= 0x07;
-    } else if (unmasked & 0x10) {
-        flags &= ~0x20u;
-    }
-    env->mxcsr |= flags;
-    if (unmasked) {
-        raise_exception_ra(env, (env->cr[4] & CR4_OSXMMEXCPT) ? EXCP13_XMM
-                                                               : EXCP06_ILLOP,
-                           ra);
-    }
-}
-
 /* ---- memory access checks ---- */
 
 void helper_avx_access(CPUX86State *env, uint64_t addr, uint32_t desc)
@@ -148,9 +115,9 @@ void helper_avx_access(CPUX86State *env, uint64_t addr, uint32_t desc)
         uint32_t host;                                                    \
         memcpy(&a, d, 16);                                                \
         memcpy(&b, s, 16);                                                \
-        host = fp_enter(env);                                             \
+        host = sse_fp_enter(env);                                             \
         cases(insn)                                                       \
-        fp_leave(env, host, GETPC());                                     \
+        sse_fp_leave(env, host, GETPC());                                     \
         memcpy(d, &a, 16);                                                \
     }
 FP_IMM(vcmpps, VCMP_CASES, "vcmpps")
@@ -167,7 +134,7 @@ static void h_vroundps(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,
     uint32_t host;
 
     memcpy(&b, s, 16);
-    host = fp_enter(env);
+    host = sse_fp_enter(env);
     switch (imm & 15) {
 #define VR(n) case n: asm volatile("vroundps $" #n ", %1, %0" : "=x"(a) \
                                : "x"(b)); break;
@@ -176,7 +143,7 @@ static void h_vroundps(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,
     default: asm volatile("vroundps $15, %1, %0" : "=x"(a) : "x"(b));
 #undef VR
     }
-    fp_leave(env, host, GETPC());
+    sse_fp_leave(env, host, GETPC());
     memcpy(d, &a, 16);
 }
 
@@ -187,7 +154,7 @@ static void h_vroundpd(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,
     uint32_t host;
 
     memcpy(&b, s, 16);
-    host = fp_enter(env);
+    host = sse_fp_enter(env);
     switch (imm & 15) {
 #define VR(n) case n: asm volatile("vroundpd $" #n ", %1, %0" : "=x"(a) \
                                : "x"(b)); break;
@@ -196,7 +163,7 @@ static void h_vroundpd(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,
     default: asm volatile("vroundpd $15, %1, %0" : "=x"(a) : "x"(b));
 #undef VR
     }
-    fp_leave(env, host, GETPC());
+    sse_fp_leave(env, host, GETPC());
     memcpy(d, &a, 16);
 }
 
@@ -606,13 +573,13 @@ void helper_avx_fma(CPUX86State *env, uint32_t idx, uint32_t regs)
     vget(env, R_D(regs), &a);
     vget(env, R_S2(regs), &b);
     vget(env, R_S3(regs), &c);
-    host = fp_enter(env);
+    host = sse_fp_enter(env);
     if (ymm && fma_table[idx].f256) {
         fma_table[idx].f256(&a.v, b.v, c.v);
     } else {
         fma_table[idx].f128(&a.v, b.v, c.v);
     }
-    fp_leave(env, host, GETPC());
+    sse_fp_leave(env, host, GETPC());
     vput(env, R_D(regs), &a, ymm);
 }
 
@@ -627,7 +594,7 @@ void helper_avx_cvtph2ps(CPUX86State *env, uint32_t regs)
 
     vget(env, R_S2(regs), &s);
     memcpy(&x, s.b, 16);
-    host = fp_enter(env);
+    host = sse_fp_enter(env);
     if (ymm) {
         asm volatile("vcvtph2ps %1, %0" : "=x"(r.v) : "x"(x));
     } else {
@@ -636,7 +603,7 @@ void helper_avx_cvtph2ps(CPUX86State *env, uint32_t regs)
         memset(&r, 0, sizeof(r));
         memcpy(r.b, &y, 16);
     }
-    fp_leave(env, host, GETPC());
+    sse_fp_leave(env, host, GETPC());
     vput(env, R_D(regs), &r, ymm);
 }
 
@@ -648,7 +615,7 @@ void helper_avx_cvtps2ph(CPUX86State *env, uint32_t regs, uint32_t imm)
     uint32_t host;
 
     vget(env, R_S2(regs), &s);
-    host = fp_enter(env);
+    host = sse_fp_enter(env);
     if (R_YSRC(regs)) {
         switch (imm & 7) {
 #define CV(n) case n: asm volatile("vcvtps2ph $" #n ", %1, %0" : "=x"(y) \
@@ -668,7 +635,7 @@ void helper_avx_cvtps2ph(CPUX86State *env, uint32_t regs, uint32_t imm)
 #undef CV
         }
     }
-    fp_leave(env, host, GETPC());
+    sse_fp_leave(env, host, GETPC());
     memcpy(&env->vex_t1[0], &y, 16);
     env->vex_t1[1] = (X86XMMReg){ { 0, 0 } };
 }

@@ -76,6 +76,17 @@ void helper_wrpkru(CPUX86State *env, uint64_t val);
  * env->xmm_t0 holding a memory operand). The FP ones run on the host
  * SSE unit under the guest's MXCSR (exceptions masked on the host) and
  * raise #XM (or #UD without CR4.OSXMMEXCPT) for unmasked ones. */
+/*
+ * Float helpers run the host's SSE/AVX instruction under the guest's
+ * MXCSR (rounding, DAZ/FTZ; exceptions masked): sse_fp_enter loads it
+ * and returns the host's, sse_fp_leave restores that, adds the flags
+ * raised to the guest's MXCSR and raises #XM (#UD without
+ * CR4.OSXMMEXCPT) for an unmasked one, with the hardware's rules for
+ * which flags an unmasked exception reports.
+ */
+uint32_t sse_fp_enter(CPUX86State *env);
+void sse_fp_leave(CPUX86State *env, uint32_t host, uintptr_t ra);
+
 typedef void (*SSEBinFn)(CPUX86State *env, X86XMMReg *d, X86XMMReg *s);
 typedef void (*SSEImmFn)(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,
                          uint32_t imm);

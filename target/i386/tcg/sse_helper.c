@@ -30,7 +30,7 @@ static inline void xput(X86XMMReg *r, v2di v)
     memcpy(r, &v, 16);
 }
 
-static uint32_t fp_enter(CPUX86State *env)
+uint32_t sse_fp_enter(CPUX86State *env)
 {
     uint32_t host, guest = (env->mxcsr & ~0x3fu) | 0x1f80;
     asm volatile("stmxcsr %0" : "=m"(host));
@@ -42,7 +42,7 @@ static uint32_t fp_enter(CPUX86State *env)
  * an unmasked invalid/denormal/divide-by-zero (detected before the
  * computation) reports only those, and an unmasked underflow does not
  * report the inexact result it would have had (an overflow does). */
-static void fp_leave(CPUX86State *env, uint32_t host, uintptr_t ra)
+void sse_fp_leave(CPUX86State *env, uint32_t host, uintptr_t ra)
 {
     uint32_t cur, flags, unmasked;
 
@@ -76,9 +76,9 @@ static void fp_leave(CPUX86State *env, uint32_t host, uintptr_t ra)
     static void h_##name(CPUX86State *env, X86XMMReg *d, X86XMMReg *s)   \
     {                                                                     \
         v2di a = xget(d), b = xget(s);                                    \
-        uint32_t host = fp_enter(env);                                    \
+        uint32_t host = sse_fp_enter(env);                                    \
         asm volatile(insn " %1, %0" : "+x"(a) : "x"(b));                  \
-        fp_leave(env, host, GETPC());                                     \
+        sse_fp_leave(env, host, GETPC());                                     \
         xput(d, a);                                                       \
     }
 
@@ -387,9 +387,9 @@ static void h_palignr(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,
                          uint32_t imm)                                    \
     {                                                                     \
         v2di a = xget(d), b = xget(s);                                    \
-        uint32_t host = fp_enter(env);                                    \
+        uint32_t host = sse_fp_enter(env);                                    \
         CMP_CASES(insn)                                                   \
-        fp_leave(env, host, GETPC());                                     \
+        sse_fp_leave(env, host, GETPC());                                     \
         xput(d, a);                                                       \
     }
 SSE_CMP(cmpps, "cmpps")
@@ -427,7 +427,7 @@ uint64_t helper_sse_comi(CPUX86State *env, X86XMMReg *x, X86XMMReg *y,
 {
     v2di a = xget(x), b = xget(y);
     uint64_t f;
-    uint32_t host = fp_enter(env);
+    uint32_t host = sse_fp_enter(env);
 
     switch (kind) {
     case 0:
@@ -447,7 +447,7 @@ uint64_t helper_sse_comi(CPUX86State *env, X86XMMReg *x, X86XMMReg *y,
                      : "=r"(f) : "x"(a), "x"(b) : "cc");
         break;
     }
-    fp_leave(env, host, GETPC());
+    sse_fp_leave(env, host, GETPC());
     return f & (CC_Z | CC_P | CC_C);
 }
 
@@ -456,7 +456,7 @@ void helper_sse_cvtsi2f(CPUX86State *env, X86XMMReg *d, uint64_t val,
                         uint32_t kind)
 {
     v2di a = xget(d);
-    uint32_t host = fp_enter(env);
+    uint32_t host = sse_fp_enter(env);
 
     switch (kind & 3) {
     case 0: asm volatile("cvtsi2ssl %k1, %0" : "+x"(a) : "r"(val)); break;
@@ -464,7 +464,7 @@ void helper_sse_cvtsi2f(CPUX86State *env, X86XMMReg *d, uint64_t val,
     case 2: asm volatile("cvtsi2ssq %1, %0" : "+x"(a) : "r"(val)); break;
     default: asm volatile("cvtsi2sdq %1, %0" : "+x"(a) : "r"(val)); break;
     }
-    fp_leave(env, host, GETPC());
+    sse_fp_leave(env, host, GETPC());
     xput(d, a);
 }
 
@@ -473,7 +473,7 @@ uint64_t helper_sse_cvtf2si(CPUX86State *env, X86XMMReg *s, uint32_t kind)
 {
     v2di a = xget(s);
     uint64_t r = 0;
-    uint32_t host = fp_enter(env);
+    uint32_t host = sse_fp_enter(env);
 
     switch (kind & 7) {
     case 0: asm volatile("cvtss2si %1, %k0" : "=r"(r) : "x"(a)); break;
@@ -485,7 +485,7 @@ uint64_t helper_sse_cvtf2si(CPUX86State *env, X86XMMReg *s, uint32_t kind)
     case 6: asm volatile("cvttss2si %1, %q0" : "=r"(r) : "x"(a)); break;
     default: asm volatile("cvttsd2si %1, %q0" : "=r"(r) : "x"(a)); break;
     }
-    fp_leave(env, host, GETPC());
+    sse_fp_leave(env, host, GETPC());
     return (kind & 2) ? r : (uint32_t)r;
 }
 
