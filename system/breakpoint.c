@@ -358,6 +358,21 @@ void cpu_debug_set_update_hook(CPUDebugUpdateFn *fn)
     update_hook = fn;
 }
 
+/* A copy of cpu's breakpoints (or watchpoints), NULL when it has none */
+static GArray *debug_snapshot(CPUState *cpu, bool watchpoints)
+{
+    GArray *copy = NULL;
+    CPUDebug *d;
+
+    g_mutex_lock(&debug_lock);
+    d = cpu_debug(cpu, false);
+    if (d) {
+        copy = g_array_copy(watchpoints ? d->wps : d->bps);
+    }
+    g_mutex_unlock(&debug_lock);
+    return copy;
+}
+
 /*
  * Snapshots under the lock, then calls fn without it: the callbacks
  * (KVM's breakpoint patching) may translate addresses and touch memory.
@@ -365,15 +380,7 @@ void cpu_debug_set_update_hook(CPUDebugUpdateFn *fn)
 void cpu_breakpoint_foreach(CPUState *cpu, int flags, CPUBreakpointFn *fn,
                             void *opaque)
 {
-    g_autoptr(GArray) copy = NULL;
-    CPUDebug *d;
-
-    g_mutex_lock(&debug_lock);
-    d = cpu_debug(cpu, false);
-    if (d) {
-        copy = g_array_copy(d->bps);
-    }
-    g_mutex_unlock(&debug_lock);
+    g_autoptr(GArray) copy = debug_snapshot(cpu, false);
     for (guint i = 0; copy && i < copy->len; i++) {
         Breakpoint *b = &g_array_index(copy, Breakpoint, i);
         if (b->flags & flags) {
@@ -385,15 +392,7 @@ void cpu_breakpoint_foreach(CPUState *cpu, int flags, CPUBreakpointFn *fn,
 void cpu_watchpoint_foreach(CPUState *cpu, int flags, CPUWatchpointFn *fn,
                             void *opaque)
 {
-    g_autoptr(GArray) copy = NULL;
-    CPUDebug *d;
-
-    g_mutex_lock(&debug_lock);
-    d = cpu_debug(cpu, false);
-    if (d) {
-        copy = g_array_copy(d->wps);
-    }
-    g_mutex_unlock(&debug_lock);
+    g_autoptr(GArray) copy = debug_snapshot(cpu, true);
     for (guint i = 0; copy && i < copy->len; i++) {
         Watchpoint *w = &g_array_index(copy, Watchpoint, i);
         if (w->flags & flags) {

@@ -127,45 +127,31 @@ FP_IMM(vcmpsd, VCMP_CASES, "vcmpsd")
 FP_IMM(vroundss, VROUND_CASES, "vroundss")
 FP_IMM(vroundsd, VROUND_CASES, "vroundsd")
 
-static void h_vroundps(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,
-                       uint32_t imm)
-{
-    v2di a, b;
-    uint32_t host;
-
-    memcpy(&b, s, 16);
-    host = sse_fp_enter(env);
-    switch (imm & 15) {
-#define VR(n) case n: asm volatile("vroundps $" #n ", %1, %0" : "=x"(a) \
-                               : "x"(b)); break;
-    VR(0) VR(1) VR(2) VR(3) VR(4) VR(5) VR(6) VR(7)
-    VR(8) VR(9) VR(10) VR(11) VR(12) VR(13) VR(14)
-    default: asm volatile("vroundps $15, %1, %0" : "=x"(a) : "x"(b));
-#undef VR
-    }
-    sse_fp_leave(env, host, GETPC());
-    memcpy(d, &a, 16);
+/* VROUNDPS/PD: the rounding control is an immediate of the host insn,
+ * so one asm per value */
+#define VROUND_PACKED(name, insn)                                           \
+static void h_##name(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,         \
+                     uint32_t imm)                                          \
+{                                                                           \
+    v2di a, b;                                                              \
+    uint32_t host;                                                          \
+                                                                            \
+    memcpy(&b, s, 16);                                                      \
+    host = sse_fp_enter(env);                                               \
+    switch (imm & 15) {                                                     \
+    VR(insn, 0) VR(insn, 1) VR(insn, 2) VR(insn, 3) VR(insn, 4)             \
+    VR(insn, 5) VR(insn, 6) VR(insn, 7) VR(insn, 8) VR(insn, 9)             \
+    VR(insn, 10) VR(insn, 11) VR(insn, 12) VR(insn, 13) VR(insn, 14)        \
+    default: VR(insn, 15)                                                   \
+    }                                                                       \
+    sse_fp_leave(env, host, GETPC());                                       \
+    memcpy(d, &a, 16);                                                      \
 }
-
-static void h_vroundpd(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,
-                       uint32_t imm)
-{
-    v2di a, b;
-    uint32_t host;
-
-    memcpy(&b, s, 16);
-    host = sse_fp_enter(env);
-    switch (imm & 15) {
-#define VR(n) case n: asm volatile("vroundpd $" #n ", %1, %0" : "=x"(a) \
-                               : "x"(b)); break;
-    VR(0) VR(1) VR(2) VR(3) VR(4) VR(5) VR(6) VR(7)
-    VR(8) VR(9) VR(10) VR(11) VR(12) VR(13) VR(14)
-    default: asm volatile("vroundpd $15, %1, %0" : "=x"(a) : "x"(b));
+#define VR(insn, n) case n: asm volatile(insn " $" #n ", %1, %0"            \
+                                         : "=x"(a) : "x"(b)); break;
+VROUND_PACKED(vroundps, "vroundps")
+VROUND_PACKED(vroundpd, "vroundpd")
 #undef VR
-    }
-    sse_fp_leave(env, host, GETPC());
-    memcpy(d, &a, 16);
-}
 
 /* Blends by immediate: the translator shifts imm for the upper lane */
 static void h_blendps(CPUX86State *env, X86XMMReg *d, X86XMMReg *s,
